@@ -1,0 +1,3 @@
+from backend_ls.cli import main
+
+raise SystemExit(main())

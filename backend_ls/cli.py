@@ -1,0 +1,230 @@
+"""`backend-ls serve | check | routes | rules`: argument parsing, logging and exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from backend_ls import __version__
+
+EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="backend-ls", description="Backend architecture checks for Python.")
+    parser.add_argument("--version", action="version", version=f"backend-ls {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    serve = commands.add_parser("serve", help="run the language server (stdio by default)")
+    serve.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead (for debugging)")
+    serve.add_argument("--log-file", help="also write the log to this file")
+    serve.add_argument("-v", "--verbose", action="count", default=0, help="more logging (-vv for debug)")
+
+    check = commands.add_parser("check", help="lint files and folders")
+    check.add_argument("paths", nargs="*", default=["."], type=Path)
+    check.add_argument("--format", choices=("text", "json"), default="text")
+    check.add_argument("--select", help="comma-separated codes or prefixes to enable")
+    check.add_argument("--ignore", help="comma-separated codes or prefixes to disable")
+    check.add_argument("--fix", action="store_true", help="apply the safe fixes to the files")
+    check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, apply the unsafe fixes too")
+
+    routes = commands.add_parser("routes", help="list the routes found in files and folders")
+    routes.add_argument("paths", nargs="*", default=["."], type=Path)
+    routes.add_argument("--format", choices=("text", "json"), default="text")
+
+    rules = commands.add_parser("rules", help="list the checks, or print one check's document")
+    rules.add_argument("code", nargs="?")
+    rules.add_argument("--format", choices=("text", "json"), default="text")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit:
+        return EXIT_ERROR if exit.code else EXIT_CLEAN
+    try:
+        if args.command == "serve":
+            return serve(args)
+        if args.command == "check":
+            return check(args)
+        if args.command == "routes":
+            return routes(args)
+        return rules(args)
+    except BrokenPipeError:
+        return EXIT_CLEAN
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+
+
+def _error(message: str) -> None:
+    print(f"backend-ls: {message}", file=sys.stderr)
+
+
+def serve(args) -> int:
+    level = logging.WARNING - 10 * min(args.verbose, 2)
+    handlers: list[logging.Handler] = [logging.StreamHandler(sys.stderr)]
+    if args.log_file:
+        handlers.append(logging.FileHandler(args.log_file))
+    logging.basicConfig(level=level, handlers=handlers, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from backend_ls.server import create_server
+
+    server = create_server()
+    if args.tcp:
+        host, _, port = args.tcp.rpartition(":")
+        if not port.isdigit():
+            _error(f"--tcp expects HOST:PORT, got {args.tcp!r}")
+            return EXIT_ERROR
+        server.start_tcp(host or "127.0.0.1", int(port))
+    else:
+        server.start_io()
+    return EXIT_CLEAN
+
+
+def _read_source(path: Path) -> str:
+    data = path.read_bytes()
+    return data.decode("utf-8-sig")
+
+
+def _missing(paths: list[Path]) -> list[Path]:
+    return [path for path in paths if not path.exists()]
+
+
+def check(args) -> int:
+    from backend_ls.analysis import analyse_text
+    from backend_ls.files import python_files
+    from backend_ls.fixes import apply_fixes
+    from backend_ls.options import apply_overrides, load_settings
+    from backend_ls.report.formats import as_json, as_text
+    from backend_ls.rules.base import Applicability
+    from backend_ls.rules.registry import load_rules
+
+    missing = _missing(args.paths)
+    if missing:
+        _error(f"no such file or folder: {', '.join(map(str, missing))}")
+        return EXIT_ERROR
+    ruleset = load_rules()
+    for problem in ruleset.errors:
+        _error(problem)
+    overrides = {}
+    if args.select:
+        overrides["select"] = [c.strip() for c in args.select.split(",") if c.strip()]
+    if args.ignore:
+        overrides["ignore"] = [c.strip() for c in args.ignore.split(",") if c.strip()]
+    threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    results, failed = [], False
+    settings_cache: dict[Path, object] = {}
+    for path in python_files(args.paths):
+        folder = path.resolve().parent
+        if folder not in settings_cache:
+            settings, problems = load_settings(folder)
+            for problem in problems:
+                _error(problem)
+            settings_cache[folder], _ = apply_overrides(settings, overrides, "command line")
+        settings = settings_cache[folder]
+        try:
+            text = _read_source(path)
+        except (OSError, UnicodeDecodeError) as error:
+            _error(f"{path}: cannot be read: {error}")
+            failed = True
+            continue
+        analysis = analyse_text(text, str(path), settings, ruleset)
+        if args.fix:
+            for _ in range(5):  # fixes can make room for others; stop when nothing changes
+                fixes = [f.fix for f in analysis.findings if f.fix and f.fix.applicability >= threshold]
+                new_text, applied = apply_fixes(text, fixes)
+                if not applied or new_text == text:
+                    break
+                text = new_text
+                analysis = analyse_text(text, str(path), settings, ruleset)
+            if text != _read_source(path):
+                path.write_text(text, encoding="utf-8")
+        for problem in analysis.problems:
+            _error(problem)
+        results.extend((path.as_posix(), finding) for finding in analysis.findings)
+    output = as_json(results) if args.format == "json" else as_text(results)
+    sys.stdout.write(output)
+    if failed:
+        return EXIT_ERROR
+    return EXIT_FINDINGS if results else EXIT_CLEAN
+
+
+def routes(args) -> int:
+    from backend_ls.analysis import grammar
+    from backend_ls.facts import module_facts
+    from backend_ls.files import python_files
+
+    missing = _missing(args.paths)
+    if missing:
+        _error(f"no such file or folder: {', '.join(map(str, missing))}")
+        return EXIT_ERROR
+    table, failed = [], False
+    for path in python_files(args.paths):
+        try:
+            text = _read_source(path)
+        except (OSError, UnicodeDecodeError) as error:
+            _error(f"{path}: cannot be read: {error}")
+            failed = True
+            continue
+        facts = module_facts(grammar().parse(text), str(path))
+        for route in facts.routes:
+            for method in route.methods or ("ANY",):
+                table.append(
+                    {
+                        "method": method,
+                        "path": route.path if route.path is not None else "<dynamic>",
+                        "handler": _dotted_handler(path, route.handler),
+                        "file": path.as_posix(),
+                        "line": route.anchor.start[0],
+                        "framework": route.framework,
+                    }
+                )
+    if args.format == "json":
+        sys.stdout.write(json.dumps(table, indent=2) + "\n")
+    else:
+        for row in table:
+            print(f"{row['method']:<7} {row['path']:<40} {row['handler']}  ({row['file']}:{row['line']})")
+    return EXIT_ERROR if failed else EXIT_CLEAN
+
+
+def _dotted_handler(path: Path, handler: str) -> str:
+    return f"{path.with_suffix('').as_posix().replace('/', '.').lstrip('.')}.{handler}"
+
+
+def rules(args) -> int:
+    from backend_ls.rules.registry import load_rules
+
+    ruleset = load_rules()
+    for problem in ruleset.errors:
+        _error(problem)
+    if args.code:
+        code = args.code.upper()
+        document = ruleset.document(code) or next(
+            (rule.document for rule in ruleset.rules.values() if rule.document.id == args.code), None
+        )
+        if document is None:
+            _error(f"no rule {args.code}; `backend-ls rules` lists them")
+            return EXIT_ERROR
+        sys.stdout.write(document.path.read_text(encoding="utf-8"))
+        return EXIT_CLEAN
+    rows = [
+        {
+            "code": code,
+            "rule": rule.document.id,
+            "title": rule.document.title,
+            "area": rule.document.area,
+            "severity": rule.document.severity,
+            "fix": rule.document.fix,
+        }
+        for code, rule in sorted(ruleset.rules.items())
+    ]
+    if args.format == "json":
+        sys.stdout.write(json.dumps(rows, indent=2) + "\n")
+    else:
+        for row in rows:
+            print(f"{row['code']:<8} {row['rule']:<30} {row['severity']:<12} fix:{row['fix']:<7} {row['title']}")
+    return EXIT_CLEAN

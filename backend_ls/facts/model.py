@@ -1,0 +1,163 @@
+"""Plain facts about a module: what the code is, in the terms of a backend.
+
+Facts are computed from a parse tree by the framework adapters and hold no tree nodes, so they can
+be cached, compared and handed to rules that know nothing about parso.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from backend_ls.positions import Point, Span
+
+
+@dataclass(frozen=True)
+class Value:
+    """An expression as the facts layer understands it."""
+
+    text: str
+    span: Span
+    # "str", "fstring", "number", "true", "false", "none", "name", "attribute", "call",
+    # "list", "tuple", "dict", "binop", "other"
+    kind: str
+    literal: object = None  # the Python value of a literal (lists of literals included)
+    qualname: str | None = None  # for names, attributes and calls: resolved through imports
+    # Building blocks of a non-literal string: the sub-expressions an f-string interpolates or
+    # the operands of `%`, `+` and `.format`.
+    parts: tuple["Value", ...] = ()
+
+    @property
+    def is_literal(self) -> bool:
+        return self.kind in {"str", "number", "true", "false", "none"} or (
+            self.kind in {"list", "tuple"} and self.literal is not None
+        )
+
+
+@dataclass(frozen=True)
+class Call:
+    """One call expression."""
+
+    callee: str | None  # the callee as written, when it is a dotted name: "db.session.add"
+    qualname: str | None  # resolved through imports and bindings: "requests.get"
+    span: Span  # the whole call, callee included
+    args: tuple[Value, ...]
+    keywords: tuple[tuple[str, Value], ...]
+    star_args: bool
+    star_kwargs: bool
+    close_paren: Point  # where a new argument goes
+    function: str | None  # qualified name of the enclosing function; None at module level
+    in_loop: bool = False
+    assigned_to: str | None = None  # `name = <call>`
+
+    def keyword(self, name: str) -> Value | None:
+        for key, value in self.keywords:
+            if key == name:
+                return value
+        return None
+
+    @property
+    def method(self) -> str | None:
+        """The last segment of the callee: `add` in `db.session.add(...)`."""
+        if self.callee is None:
+            return None
+        return self.callee.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    span: Span
+    annotation: Value | None
+    default: Value | None
+
+
+@dataclass(frozen=True)
+class Function:
+    """A function or method definition."""
+
+    name: str
+    qualname: str  # "create_app.index", "UserView.get"
+    name_span: Span  # the name after `def`
+    def_span: Span  # from `def` (or `async`) to the end of the signature line's name
+    is_async: bool
+    class_name: str | None
+    parameters: tuple[Parameter, ...]
+    decorators: tuple[Value, ...]
+
+
+@dataclass(frozen=True)
+class PathPart:
+    """One literal piece of a route's full path: a prefix or the route's own string."""
+
+    text: str | None  # None when it is not a literal (built at run time)
+    span: Span | None  # the string literal, when there is one in this module
+    origin: str  # "route", "blueprint", "router", "register", "include"
+
+
+@dataclass(frozen=True)
+class Route:
+    framework: str  # "flask", "fastapi"
+    methods: tuple[str, ...] | None  # upper case; None when it cannot be decided statically
+    methods_explicit: bool  # False when the framework's default methods apply
+    parts: tuple[PathPart, ...]  # prefixes first, the route's own path last
+    handler: str  # qualified name of the handler function in its module
+    anchor: Span  # the route decorator (or the registering call)
+    path_value: Value | None  # the route's own path argument
+    methods_value: Value | None  # the `methods=` argument, when given
+    verb_span: Span | None  # the `get` of `@app.get(...)`, when the decorator names the method
+    decorator_close_paren: Point | None  # where a new keyword argument goes
+    owner: str  # the app, blueprint or router variable
+
+    @property
+    def path(self) -> str | None:
+        """The full path, or None when a part of it is not static."""
+        if any(part.text is None for part in self.parts):
+            return None
+        return join_path(part.text for part in self.parts)  # type: ignore[misc]
+
+
+def join_path(pieces) -> str:
+    joined = ""
+    for piece in pieces:
+        if not piece:
+            continue
+        if joined.endswith("/") and piece.startswith("/"):
+            joined += piece[1:]
+        elif joined and not joined.endswith("/") and not piece.startswith("/"):
+            joined += "/" + piece
+        else:
+            joined += piece
+    if not joined.startswith("/"):
+        joined = "/" + joined
+    return joined
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """`target = value` (or `target: T = value`), at any level."""
+
+    target: str  # as written: "DEBUG", "app.debug", 'app.config["DEBUG"]'
+    target_span: Span
+    # For `x.config["KEY"] = ...`: the subscript key and the resolved base ("flask.Flask().config").
+    key: str | None
+    base_qualname: str | None
+    value: Value
+    function: str | None
+
+
+@dataclass(frozen=True)
+class ModuleFacts:
+    path: str
+    imports: dict[str, str]  # local name -> qualified name
+    import_end_line: int  # the line after which a new top-level import goes (0: the top)
+    functions: dict[str, Function] = field(default_factory=dict)
+    routes: tuple[Route, ...] = ()
+    calls: tuple[Call, ...] = ()
+    assignments: tuple[Assignment, ...] = ()
+
+    def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
+        """Calls made by a function's own body (not by the functions nested in it, unless asked)."""
+        if nested:
+            prefix = function + "."
+            return [c for c in self.calls if c.function == function or (c.function or "").startswith(prefix)]
+        return [call for call in self.calls if call.function == function]

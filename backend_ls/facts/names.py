@@ -1,0 +1,138 @@
+"""Name resolution: what a name or dotted expression refers to, through imports and bindings.
+
+A qualified name is the import path of the thing a name refers to ("flask.Flask"). An instance
+created by calling something gets "()" appended, so after `app = Flask(__name__)` the expression
+`app.route` resolves to "flask.Flask().route" and every adapter can ask plain string questions.
+"""
+
+from __future__ import annotations
+
+from parso.python import tree
+
+# Names a framework exports from more than one module; the adapters only know the short form.
+CANONICAL = {
+    "flask.app.Flask": "flask.Flask",
+    "flask.blueprints.Blueprint": "flask.Blueprint",
+    "fastapi.applications.FastAPI": "fastapi.FastAPI",
+    "fastapi.routing.APIRouter": "fastapi.APIRouter",
+    "starlette.applications.Starlette": "fastapi.FastAPI",
+    "flask_sqlalchemy.SQLAlchemy": "flask_sqlalchemy.SQLAlchemy",
+    "requests.sessions.Session": "requests.Session",
+    "requests.session": "requests.Session",
+}
+
+
+def canonical(qualname: str) -> str:
+    for long, short in CANONICAL.items():
+        if qualname == long or qualname.startswith(long + "."):
+            return short + qualname[len(long):]
+        if qualname.startswith(long + "()"):
+            return short + qualname[len(long):]
+    return qualname
+
+
+def imports_of(module: tree.Module) -> dict[str, str]:
+    """Local name -> qualified name for every import in the module (at any depth)."""
+    table: dict[str, str] = {}
+    for node in module.iter_imports():
+        table.update(bindings_of_import(node))
+    return table
+
+
+def bindings_of_import(node) -> dict[str, str]:
+    table: dict[str, str] = {}
+    if node.type == "import_name":
+        for path, alias in node._dotted_as_names():
+            dotted = ".".join(name.value for name in path)
+            if alias is None:
+                table[path[0].value] = path[0].value
+            else:
+                table[alias.value] = dotted
+    elif node.type == "import_from":
+        base = "." * node.level + ".".join(name.value for name in node.get_from_names())
+        for name, alias in node._as_name_tuples():
+            local = (alias or name).value
+            if name.value == "*":
+                continue
+            table[local] = f"{base}.{name.value}" if not base.endswith(".") else base + name.value
+    return table
+
+
+def trailers_of(node) -> tuple[object, list]:
+    """Split `a.b(c)[d]` into its base atom and its trailers."""
+    if node.type in ("power", "atom_expr"):
+        children = [c for c in node.children if c.type != "keyword" or c.value != "await"]
+        return children[0], children[1:]
+    return node, []
+
+
+def dotted_text(node) -> str | None:
+    """`a.b.c` as written, or None if the expression is not a plain dotted name."""
+    base, trailers = trailers_of(node)
+    if base.type != "name":
+        return None
+    parts = [base.value]
+    for trailer in trailers:
+        if trailer.children[0] == "." and trailer.children[1].type == "name":
+            parts.append(trailer.children[1].value)
+        else:
+            return None
+    return ".".join(parts)
+
+
+class Scope:
+    """The names visible at a point: module bindings, then those of the enclosing functions."""
+
+    def __init__(self, names: dict[str, str], parent: "Scope | None" = None):
+        self.names = names
+        self.parent = parent
+
+    def lookup(self, name: str) -> str | None:
+        scope: Scope | None = self
+        while scope is not None:
+            if name in scope.names:
+                return scope.names[name]
+            scope = scope.parent
+        return None
+
+    def child(self) -> "Scope":
+        return Scope({}, self)
+
+    def resolve(self, node) -> str | None:
+        """The qualified name of an expression made of a name, attributes and calls."""
+        base, trailers = trailers_of(node)
+        if base.type != "name":
+            return None
+        qualname = self.lookup(base.value)
+        if qualname is None:
+            return None
+        for trailer in trailers:
+            first = trailer.children[0]
+            if first == ".":
+                qualname += "." + trailer.children[1].value
+            elif first == "(":
+                qualname += "()"
+            else:
+                qualname += "[]"
+        return canonical(qualname)
+
+    def bind_assignment(self, stmt) -> None:
+        """Record `name = expr` when expr resolves, so later uses of the name resolve too."""
+        children = stmt.children
+        if len(children) < 3 or children[1] != "=":
+            return
+        target, value = children[0], children[-1]
+        if target.type != "name":
+            return
+        qualname = self.resolve(value)
+        if qualname is not None:
+            self.names[target.value] = qualname
+        else:
+            self.names.pop(target.value, None)
+
+    def bind_with(self, with_stmt) -> None:
+        for item in with_stmt.children[1:-2]:
+            if item.type == "with_item" and item.children[2].type == "name":
+                qualname = self.resolve(item.children[0])
+                if qualname is not None:
+                    self.names[item.children[2].value] = qualname

@@ -1,0 +1,367 @@
+"""The generic layer of the facts: functions, calls, assignments and values of one module.
+
+One pass over the tree with a scope chain; framework adapters (flask.py, fastapi.py, ...) read
+what it collects and add routes and models.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from parso.python import tree
+
+from backend_ls.facts.model import Assignment, Call, Function, Parameter, Value
+from backend_ls.facts.names import Scope, bindings_of_import, dotted_text, imports_of, trailers_of
+from backend_ls.positions import Span
+
+LOOPS = ("for_stmt", "while_stmt")
+COMPREHENSIONS = ("sync_comp_for", "comp_for")
+
+
+def span_of(node) -> Span:
+    return Span(node.start_pos, node.end_pos)
+
+
+def _literal(text: str):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError, MemoryError, RecursionError):
+        return None
+
+
+def value_of(node, scope: Scope) -> Value:
+    """Describe an expression: its kind, its literal value and, for names, what it resolves to."""
+    text = node.get_code(include_prefix=False)
+    span = span_of(node)
+    kind = node.type
+    if kind == "string":
+        return Value(text, span, "str", _literal(text))
+    if kind == "fstring":
+        parts = tuple(
+            value_of(child.children[1], scope) for child in node.children if child.type == "fstring_expr"
+        )
+        return Value(text, span, "fstring", parts=parts)
+    if kind == "strings":  # implicit concatenation
+        pieces = [value_of(child, scope) for child in node.children]
+        if all(piece.kind == "str" for piece in pieces):
+            return Value(text, span, "str", "".join(str(p.literal) for p in pieces))
+        parts = tuple(part for piece in pieces for part in piece.parts)
+        return Value(text, span, "fstring", parts=parts)
+    if kind == "number":
+        return Value(text, span, "number", _literal(text))
+    if kind == "keyword" and text in ("True", "False", "None"):
+        return Value(text, span, text.lower(), {"True": True, "False": False, "None": None}[text])
+    if kind == "name":
+        return Value(text, span, "name", qualname=scope.resolve(node))
+    if kind in ("power", "atom_expr"):
+        base, trailers = trailers_of(node)
+        last = trailers[-1] if trailers else None
+        if last is not None and last.children[0] == "(":
+            parts: tuple[Value, ...] = ()
+            if len(trailers) == 2 and trailers[0].children[1].value == "format":
+                parts = tuple(value_of(arg, scope) for arg in _argument_nodes(last))
+            return Value(text, span, "call", qualname=scope.resolve(node), parts=parts)
+        return Value(text, span, "attribute", qualname=scope.resolve(node))
+    if kind == "atom" and node.children[0] in ("[", "("):
+        inner = node.children[1] if len(node.children) == 3 else None
+        elements = _elements(inner)
+        if node.children[0] == "(" and inner is not None and inner.type not in ("testlist_comp",):
+            return value_of(inner, scope)  # parenthesised expression
+        values = [value_of(element, scope) for element in elements]
+        literal = [v.literal for v in values] if all(v.is_literal for v in values) else None
+        shape = "list" if node.children[0] == "[" else "tuple"
+        if literal is not None and shape == "tuple":
+            literal = tuple(literal)
+        return Value(text, span, shape, literal)
+    if kind == "atom" and node.children[0] == "{":
+        return Value(text, span, "dict")
+    if kind in ("arith_expr", "term"):
+        operators = {child.value for child in node.children[1::2]}
+        if operators & {"%", "+"}:
+            parts = tuple(value_of(child, scope) for child in node.children[0::2])
+            return Value(text, span, "binop", parts=parts)
+    return Value(text, span, "other")
+
+
+def _elements(inner) -> list:
+    if inner is None:
+        return []
+    if inner.type in ("testlist_comp", "exprlist", "testlist"):
+        if any(child.type in ("sync_comp_for", "comp_for") for child in inner.children):
+            return []
+        return [child for child in inner.children if child != ","]
+    return [inner]
+
+
+def _argument_nodes(trailer) -> list:
+    """The positional argument expressions of a call trailer (used for `.format` parts)."""
+    if len(trailer.children) < 3:
+        return []
+    inner = trailer.children[1]
+    items = inner.children if inner.type == "arglist" else [inner]
+    nodes = []
+    for item in items:
+        if item == ",":
+            continue
+        if item.type == "argument":
+            if item.children[1] == "=":
+                nodes.append(item.children[2])
+            continue
+        nodes.append(item)
+    return nodes
+
+
+@dataclass
+class DecoratedFunction:
+    """A function definition with the scope its decorators were evaluated in."""
+
+    function: Function
+    node: object
+    decorators: list
+    scope: Scope
+
+
+@dataclass
+class Walk:
+    path: str
+    imports: dict[str, str]
+    functions: dict[str, Function] = field(default_factory=dict)
+    decorated: list[DecoratedFunction] = field(default_factory=list)
+    classes: dict[str, object] = field(default_factory=dict)
+    calls: list[Call] = field(default_factory=list)
+    assignments: list[Assignment] = field(default_factory=list)
+    module_scope: Scope | None = None
+
+
+def walk_module(module: tree.Module, path: str) -> Walk:
+    imports = imports_of(module)
+    scope = Scope(dict(imports))
+    # Function bodies run after the whole module has executed, so module-level bindings made below
+    # a function are visible in it: bind them all before walking.
+    for stmt in _module_statements(module):
+        if stmt.type == "expr_stmt":
+            scope.bind_assignment(stmt)
+    walk = Walk(path=path, imports=imports, module_scope=scope)
+    _Walker(walk).visit_block(module.children, scope, None, None, False)
+    return walk
+
+
+def _module_statements(module):
+    for child in module.children:
+        if child.type == "simple_stmt":
+            yield from child.children
+        else:
+            yield child
+
+
+class _Walker:
+    def __init__(self, walk: Walk):
+        self.walk = walk
+
+    def visit_block(self, children, scope, function, class_name, in_loop):
+        for child in children:
+            self.visit(child, scope, function, class_name, in_loop)
+
+    def visit(self, node, scope: Scope, function: str | None, class_name: str | None, in_loop: bool):
+        kind = node.type
+        if kind in ("funcdef", "classdef", "decorated", "async_stmt", "async_funcdef"):
+            self.visit_definition(node, scope, function, class_name, in_loop)
+            return
+        if kind in ("import_name", "import_from"):
+            if scope.parent is not None:
+                scope.names.update(bindings_of_import(node))
+            return
+        if not hasattr(node, "children"):
+            return
+        if kind in LOOPS:
+            self.visit_loop(node, scope, function, class_name, in_loop)
+            return
+        if kind in ("testlist_comp", "dictorsetmaker", "argument") and any(
+            child.type in COMPREHENSIONS for child in node.children
+        ):
+            self.visit_block(node.children, scope, function, class_name, True)
+            return
+        if kind in ("power", "atom_expr"):
+            self.record_calls(node, scope, function, in_loop)
+        for child in node.children:
+            self.visit(child, scope, function, class_name, in_loop)
+        if kind == "expr_stmt":
+            self.record_assignments(node, scope, function)
+            if scope.parent is not None:  # module bindings were made up front
+                scope.bind_assignment(node)
+        elif kind == "with_stmt":
+            scope.bind_with(node)
+
+    def visit_loop(self, node, scope, function, class_name, in_loop):
+        body_started = False
+        for child in node.children:
+            if child == ":":
+                body_started = True
+            # The iterable of a `for` runs once; the body (and a `while` test) run per iteration.
+            self.visit(child, scope, function, class_name, in_loop or body_started or node.type == "while_stmt")
+
+    def visit_definition(self, node, scope, function, class_name, in_loop):
+        decorators = []
+        if node.type == "decorated":
+            first = node.children[0]
+            decorators = first.children if first.type == "decorators" else [first]
+            for decorator in decorators:
+                self.visit(decorator, scope, function, class_name, in_loop)
+            node = node.children[1]
+        is_async = False
+        if node.type in ("async_stmt", "async_funcdef"):
+            is_async = True
+            node = node.children[1]
+            if node.type not in ("funcdef", "classdef"):  # `async for` / `async with`
+                self.visit(node, scope, function, class_name, in_loop)
+                return
+        prefix = f"{function}." if function else (f"{class_name}." if class_name else "")
+        qualname = prefix + node.name.value
+        if node.type == "classdef":
+            self.walk.classes[qualname] = node
+            if node.get_super_arglist() is not None:
+                self.visit(node.get_super_arglist(), scope, function, class_name, in_loop)
+            body = node.children[-1]
+            self.visit_block(getattr(body, "children", [body]), scope, function, qualname, False)
+            return
+        parameters = []
+        for param in node.get_params():
+            parameters.append(
+                Parameter(
+                    name=param.name.value,
+                    span=span_of(param.name),
+                    annotation=value_of(param.annotation, scope) if param.annotation else None,
+                    default=value_of(param.default, scope) if param.default else None,
+                )
+            )
+            if param.default is not None:
+                self.visit(param.default, scope, function, class_name, in_loop)
+        start = node.start_pos if not is_async else node.parent.start_pos
+        fact = Function(
+            name=node.name.value,
+            qualname=qualname,
+            name_span=span_of(node.name),
+            def_span=Span(start, node.name.end_pos),
+            is_async=is_async,
+            class_name=class_name if function is None else None,
+            parameters=tuple(parameters),
+            decorators=tuple(value_of(d.children[1], scope) for d in decorators),
+        )
+        self.walk.functions[qualname] = fact
+        inner = scope.child()
+        for param in parameters:
+            inner.names[param.name] = None  # a parameter shadows the outer name
+        if decorators:
+            self.walk.decorated.append(DecoratedFunction(fact, node, decorators, scope))
+        body = node.children[-1]
+        self.visit_block(getattr(body, "children", [body]), inner, qualname, None, False)
+
+    def record_calls(self, node, scope, function, in_loop):
+        base, trailers = trailers_of(node)
+        assigned_to = None
+        parent = node.parent
+        if parent.type == "expr_stmt" and parent.children[-1] is node and parent.children[0].type == "name":
+            assigned_to = parent.children[0].value
+        for index, trailer in enumerate(trailers):
+            if trailer.children[0] != "(":
+                continue
+            callee_node = _rebuild(node, base, trailers[:index])
+            callee = _dotted(base, trailers[:index])
+            qualname = scope.resolve(callee_node) if callee_node is not None else None
+            args, keywords, star_args, star_kwargs = _arguments(trailer, scope)
+            is_outermost = index == len(trailers) - 1
+            self.walk.calls.append(
+                Call(
+                    callee=callee,
+                    qualname=qualname,
+                    span=Span(node.start_pos, trailer.end_pos),
+                    args=tuple(args),
+                    keywords=tuple(keywords),
+                    star_args=star_args,
+                    star_kwargs=star_kwargs,
+                    close_paren=trailer.children[-1].start_pos,
+                    function=function,
+                    in_loop=in_loop,
+                    assigned_to=assigned_to if is_outermost else None,
+                )
+            )
+
+    def record_assignments(self, node, scope, function):
+        children = node.children
+        if len(children) >= 2 and children[1].type == "annassign":
+            annassign = children[1]
+            if len(annassign.children) < 4:
+                return
+            targets, value = [children[0]], annassign.children[-1]
+        elif len(children) >= 3 and children[1] == "=":
+            targets, value = children[0:-1:2], children[-1]
+        else:
+            return
+        fact_value = value_of(value, scope)
+        for target in targets:
+            key = base_qualname = None
+            if target.type in ("power", "atom_expr"):
+                base, trailers = trailers_of(target)
+                last = trailers[-1]
+                if last.children[0] == "[":
+                    subscript = value_of(last.children[1], scope)
+                    key = subscript.literal if subscript.kind == "str" else None
+                    base_node = _rebuild(target, base, trailers[:-1])
+                    base_qualname = scope.resolve(base_node) if base_node is not None else None
+                else:
+                    base_node = _rebuild(target, base, trailers[:-1])
+                    base_qualname = scope.resolve(base_node) if base_node is not None else None
+            elif target.type != "name":
+                continue
+            self.walk.assignments.append(
+                Assignment(
+                    target=target.get_code(include_prefix=False),
+                    target_span=span_of(target),
+                    key=key,
+                    base_qualname=base_qualname,
+                    value=fact_value,
+                    function=function,
+                )
+            )
+
+
+class _Partial:
+    """A view of `base` followed by some of its trailers, for resolution without copying nodes."""
+
+    type = "atom_expr"
+
+    def __init__(self, base, trailers):
+        self.children = [base, *trailers]
+
+
+def _rebuild(node, base, trailers):
+    return base if not trailers else _Partial(base, trailers)
+
+
+def _dotted(base, trailers) -> str | None:
+    return dotted_text(_rebuild(None, base, trailers))
+
+
+def _arguments(trailer, scope):
+    args, keywords, star_args, star_kwargs = [], [], False, False
+    if len(trailer.children) < 3:
+        return args, keywords, star_args, star_kwargs
+    inner = trailer.children[1]
+    items = inner.children if inner.type == "arglist" else [inner]
+    for item in items:
+        if item == ",":
+            continue
+        if item.type == "argument":
+            first = item.children[0]
+            if first == "*":
+                star_args = True
+            elif first == "**":
+                star_kwargs = True
+            elif len(item.children) >= 3 and item.children[1] == "=":
+                keywords.append((first.value, value_of(item.children[2], scope)))
+            else:  # a generator argument
+                args.append(value_of(item, scope))
+        else:
+            args.append(value_of(item, scope))
+    return args, keywords, star_args, star_kwargs

@@ -1,0 +1,1 @@
+"""Conversions between the engine's findings and LSP types."""

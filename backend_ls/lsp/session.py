@@ -1,0 +1,65 @@
+"""The state of an editing session: settings per folder, the last result per document, and the
+analysis itself, run on one worker thread so parse trees are never shared between threads."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from backend_ls.analysis import Analysis, analyse_module
+from backend_ls.documents import DocumentParser
+from backend_ls.options import Settings, apply_overrides, load_settings
+from backend_ls.rules.base import RuleSet
+
+log = logging.getLogger(__name__)
+
+MAX_DOCUMENT_CHARACTERS = 5_000_000
+
+
+@dataclass
+class Result:
+    """What was published for one version of a document."""
+
+    version: int | None
+    lines: list[str]
+    analysis: Analysis
+    diagnostics: list = field(default_factory=list)
+
+
+class Session:
+    def __init__(self, ruleset: RuleSet):
+        self.ruleset = ruleset
+        self.parser = DocumentParser()
+        self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backend-ls-analysis")
+        self.results: dict[str, Result] = {}
+        self.editor_settings: dict = {}
+        self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
+
+    def settings_for(self, path: str) -> tuple[Settings, list[str]]:
+        folder = Path(path).parent
+        if folder not in self._folder_settings:
+            self._folder_settings[folder] = load_settings(folder)
+        settings, problems = self._folder_settings[folder]
+        settings, editor_problems = apply_overrides(settings, self.editor_settings, "editor settings")
+        return settings, problems + editor_problems
+
+    def forget_settings(self) -> None:
+        self._folder_settings.clear()
+
+    def analyse(self, key: str, path: str, text: str) -> tuple[list[str], Analysis, list[str]]:
+        """Runs on the worker thread: parse (incrementally) and check one document's text."""
+        settings, problems = self.settings_for(path)
+        lines = text.splitlines(keepends=True)
+        if len(text) > MAX_DOCUMENT_CHARACTERS:
+            problems.append(
+                f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_DOCUMENT_CHARACTERS:,}"
+            )
+            return lines, Analysis(), problems
+        module = self.parser.parse(key, text)
+        return lines, analyse_module(module, lines, path, settings, self.ruleset), problems
+
+    def close(self, key: str) -> None:
+        self.results.pop(key, None)
+        self.executor.submit(self.parser.forget, key)

@@ -1,0 +1,39 @@
+"""Findings as text (`path:line:col: CODE message`, like ruff) or as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from backend_ls.positions import to_cli_position
+from backend_ls.rules.base import Finding
+
+
+def finding_as_dict(path: str, finding: Finding) -> dict:
+    line, column = to_cli_position(finding.span.start)
+    end_line, end_column = to_cli_position(finding.span.end)
+    return {
+        "path": path,
+        "line": line,
+        "column": column,
+        "end_line": end_line,
+        "end_column": end_column,
+        "code": finding.code,
+        "rule": finding.rule,
+        "severity": finding.severity,
+        "message": finding.message,
+        "fix": None
+        if finding.fix is None
+        else {"title": finding.fix.title, "safety": finding.fix.applicability.label},
+    }
+
+
+def as_text(results: list[tuple[str, Finding]]) -> str:
+    out = []
+    for path, finding in results:
+        line, column = to_cli_position(finding.span.start)
+        out.append(f"{path}:{line}:{column}: {finding.code} {finding.message}")
+    return "\n".join(out) + ("\n" if out else "")
+
+
+def as_json(results: list[tuple[str, Finding]]) -> str:
+    return json.dumps([finding_as_dict(path, finding) for path, finding in results], indent=2) + "\n"

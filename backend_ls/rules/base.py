@@ -1,0 +1,84 @@
+"""What a check is and what it produces."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar, Iterator
+
+from backend_ls.positions import Span
+
+if TYPE_CHECKING:
+    from backend_ls.rules.context import RuleContext
+    from backend_ls.rules.documents import RuleDocument
+
+
+class Applicability(enum.IntEnum):
+    """How far a fix can be trusted; ordered, so `>= SAFE` reads naturally."""
+
+    DISPLAY_ONLY = 0
+    UNSAFE = 1  # changes behaviour or needs a migration: offered, never applied in bulk
+    SAFE = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower().replace("_", "-")
+
+
+@dataclass(frozen=True)
+class Edit:
+    span: Span
+    new_text: str
+
+
+@dataclass(frozen=True)
+class Fix:
+    title: str
+    applicability: Applicability
+    edits: tuple[Edit, ...]
+
+
+@dataclass(frozen=True)
+class Related:
+    path: str
+    span: Span
+    message: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: str
+    span: Span
+    message: str
+    fix: Fix | None = None
+    related: tuple[Related, ...] = ()
+    # Filled in by the engine from the rule's document and the settings.
+    rule: str = ""
+    severity: str = ""
+
+
+class Rule:
+    """One check. Subclasses set `code` and implement `check`; the prose lives in the document
+    beside the module (same stem, `.md`), attached by the registry as `document`."""
+
+    code: ClassVar[str]
+    document: ClassVar["RuleDocument"]
+
+    def check(self, context: "RuleContext") -> Iterator[Finding]:
+        raise NotImplementedError
+
+    def finding(self, span: Span, message: str, fix: Fix | None = None, related=()) -> Finding:
+        return Finding(self.code, span, message, fix, tuple(related))
+
+
+@dataclass
+class RuleSet:
+    """The rules the registry found, with their documents and what went wrong loading them."""
+
+    rules: dict[str, Rule] = field(default_factory=dict)
+    areas: dict[str, "RuleDocument"] = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+
+    def document(self, code: str) -> "RuleDocument | None":
+        rule = self.rules.get(code)
+        return rule.document if rule is not None else None

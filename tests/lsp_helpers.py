@@ -1,0 +1,108 @@
+"""Test-side helpers for talking to the server: open files, wait for a version's diagnostics,
+and apply the edits of code actions the way an editor does."""
+
+from __future__ import annotations
+
+import asyncio
+import ast
+from pathlib import Path
+
+from lsprotocol import types
+from pytest_lsp import LanguageClient
+
+WAIT_SECONDS = 20
+
+
+def record_publications(client: LanguageClient) -> None:
+    """Keep every publishDiagnostics the client receives, with its version, in `client.published`."""
+    client.published = []
+    client.logged = []
+    original = client.protocol._handle_notification
+
+    def handle(method_name, params):
+        if method_name == types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS:
+            client.published.append(params)
+        elif method_name in (types.WINDOW_LOG_MESSAGE, types.WINDOW_SHOW_MESSAGE):
+            client.logged.append(params)
+        return original(method_name, params)
+
+    client.protocol._handle_notification = handle
+
+
+async def wait_for_diagnostics(client: LanguageClient, uri: str, version: int | None = None):
+    """The diagnostics published for `uri` (for `version`, when given)."""
+
+    async def poll():
+        while True:
+            for params in reversed(client.published):
+                if params.uri == uri and (version is None or params.version == version):
+                    return list(params.diagnostics)
+            await asyncio.sleep(0.01)
+
+    return await asyncio.wait_for(poll(), WAIT_SECONDS)
+
+
+def open_document(client: LanguageClient, path: Path, text: str, version: int = 1) -> str:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    uri = path.as_uri()
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=uri, language_id="python", version=version, text=text)
+        )
+    )
+    return uri
+
+
+def replace_document(client: LanguageClient, uri: str, text: str, version: int) -> None:
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=uri, version=version),
+            content_changes=[types.TextDocumentContentChangeWholeDocument(text=text)],
+        )
+    )
+
+
+def _offset(lines: list[str], position: types.Position) -> int:
+    # The tests use ASCII sources unless they say otherwise, so UTF-16 units are characters.
+    return sum(len(line) for line in lines[: position.line]) + position.character
+
+
+def apply_text_edits(text: str, edits: list[types.TextEdit]) -> str:
+    lines = text.splitlines(keepends=True) + [""]
+    spans = sorted(
+        ((_offset(lines, e.range.start), _offset(lines, e.range.end), e.new_text) for e in edits),
+        reverse=True,
+    )
+    for start, end, new_text in spans:
+        text = text[:start] + new_text + text[end:]
+    return text
+
+
+def apply_workspace_edit(text: str, edit: types.WorkspaceEdit, uri: str) -> str:
+    edits: list[types.TextEdit] = []
+    for change in edit.document_changes or []:
+        assert change.text_document.uri == uri
+        edits.extend(change.edits)
+    for change_uri, changes in (edit.changes or {}).items():
+        assert change_uri == uri
+        edits.extend(changes)
+    return apply_text_edits(text, edits)
+
+
+def parses(text: str) -> bool:
+    try:
+        ast.parse(text)
+    except SyntaxError:
+        return False
+    return True
+
+
+async def code_actions(client: LanguageClient, uri: str, diagnostic: types.Diagnostic, only=None):
+    return await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=diagnostic.range,
+            context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
+        )
+    )
