@@ -6,6 +6,7 @@ import asyncio
 import logging
 
 from lsprotocol import types
+from pygls.exceptions import FeatureRequestError
 from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
@@ -30,13 +31,25 @@ class BackendLanguageServer(LanguageServer):
         self.shown: set[str] = set()
 
     # -- messages -------------------------------------------------------------------------------
+    def report_server_error(self, error: Exception, source) -> None:
+        """pygls calls this for messages it cannot read and handlers that fail outside a request."""
+        if source is FeatureRequestError:
+            return  # the failed request's own response carries the error
+        log.error("ignored after an error: %r", error, exc_info=error)
+        self.tell(
+            f"backend-ls ignored a message it could not handle ({type(error).__name__}: {error}); "
+            "it keeps running, see its log for details",
+            types.MessageType.Error,
+        )
+
     def tell(self, message: str, kind=types.MessageType.Warning) -> None:
         """Log a message, and show it in the editor the first time it occurs."""
         log.warning("%s", message)
         self.window_log_message(types.LogMessageParams(type=kind, message=message))
         if message not in self.shown:
             self.shown.add(message)
-            self.window_show_message(types.ShowMessageParams(type=kind, message=f"backend-ls: {message}"))
+            shown = message if message.startswith("backend-ls") else f"backend-ls: {message}"
+            self.window_show_message(types.ShowMessageParams(type=kind, message=shown))
 
     # -- analysis -------------------------------------------------------------------------------
     def schedule(self, uri: str, delay: float | None = None) -> None:

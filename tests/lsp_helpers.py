@@ -29,12 +29,13 @@ def record_publications(client: LanguageClient) -> None:
     client.protocol._handle_notification = handle
 
 
-async def wait_for_diagnostics(client: LanguageClient, uri: str, version: int | None = None):
-    """The diagnostics published for `uri` (for `version`, when given)."""
+async def wait_for_diagnostics(client: LanguageClient, uri: str, version: int | None = None, after: int = 0):
+    """The diagnostics published for `uri` (for `version`, when given; among the publications
+    after the first `after`, when given)."""
 
     async def poll():
         while True:
-            for params in reversed(client.published):
+            for params in reversed(client.published[after:]):
                 if params.uri == uri and (version is None or params.version == version):
                     return list(params.diagnostics)
             await asyncio.sleep(0.01)
@@ -106,3 +107,29 @@ async def code_actions(client: LanguageClient, uri: str, diagnostic: types.Diagn
             context=types.CodeActionContext(diagnostics=[diagnostic], only=only),
         )
     )
+
+
+async def fix_through_lsp(client: LanguageClient, path: Path, source: str, code: str, version: int = 1) -> str:
+    """Open `source`, apply the quick fix of its first `code` finding as an editor would, and check
+    the three promises of a fix: the result parses, the finding is gone, and a second round of
+    fixing changes nothing. Returns the fixed text."""
+    uri = open_document(client, path, source, version)
+    diagnostics = await wait_for_diagnostics(client, uri, version)
+    targets = [d for d in diagnostics if d.code == code]
+    assert targets, f"{code} not reported on {path.name}: {[d.code for d in diagnostics]}"
+    actions = await code_actions(client, uri, targets[0], only=[types.CodeActionKind.QuickFix])
+    fixes = [a for a in actions if a.title.startswith(f"backend-ls ({code}): ") and "Ignore" not in a.title]
+    assert fixes, f"no quick fix for {code}: {[a.title for a in actions]}"
+    fixed = apply_workspace_edit(source, fixes[0].edit, uri)
+    assert parses(fixed), fixed
+    replace_document(client, uri, fixed, version + 1)
+    after = await wait_for_diagnostics(client, uri, version + 1)
+    remaining = [d for d in after if d.code == code and d.range.start.line == targets[0].range.start.line]
+    assert not remaining, f"{code} still reported after its fix:\n{fixed}"
+    again = fixed
+    for diagnostic in after:
+        for action in await code_actions(client, uri, diagnostic, only=[types.CodeActionKind.QuickFix]):
+            if action.title.startswith(f"backend-ls ({code}): ") and "Ignore" not in action.title:
+                again = apply_workspace_edit(again, action.edit, uri)
+    assert again == fixed, "applying the fix a second time changed the code"
+    return fixed

@@ -1,0 +1,56 @@
+"""The documents are tests: each check's Bad Practice triggers it, its Good Practice does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend_ls.fixes import apply_fixes
+from backend_ls.rules.base import Applicability
+from backend_ls.rules.registry import load_rules
+from tests.lsp_helpers import parses
+from tests.rules.helpers import findings
+
+RULES = load_rules()
+CODES = sorted(RULES.rules)
+
+
+def test_every_document_loads():
+    assert RULES.errors == []
+    assert {"backend-fundamentals", "restful-api-design", "security", "database-design",
+            "performance-optimization", "service-architecture"} <= set(RULES.areas)
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_bad_practice_triggers(code):
+    document = RULES.document(code)
+    assert findings(document.bad, code), f"{code}: its Bad Practice block is not reported"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_good_practice_is_clean(code):
+    document = RULES.document(code)
+    assert findings(document.good, code) == [], f"{code}: its Good Practice block is reported"
+
+
+@pytest.mark.parametrize("code", CODES)
+def test_document_metadata_matches_the_rule(code):
+    document = RULES.document(code)
+    assert document.area in RULES.areas
+    found = findings(document.bad, code)
+    offered = {f.fix.applicability for f in found if f.fix is not None}
+    if document.fix == "none":
+        assert offered == set()
+    else:
+        expected = Applicability.SAFE if document.fix == "safe" else Applicability.UNSAFE
+        assert expected in offered, f"{code}: the document says {document.fix}, the fixes are {offered}"
+
+
+@pytest.mark.parametrize("code", [c for c in CODES if RULES.document(c).fix != "none"])
+def test_fix_of_bad_practice_parses_removes_and_is_idempotent(code):
+    source = RULES.document(code).bad
+    fixes = [f.fix for f in findings(source, code) if f.fix is not None]
+    fixed, applied = apply_fixes(source, fixes)
+    assert applied and parses(fixed), fixed
+    assert findings(fixed, code) == [], fixed
+    again, _ = apply_fixes(fixed, [f.fix for f in findings(fixed, code) if f.fix is not None])
+    assert again == fixed
