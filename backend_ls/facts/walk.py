@@ -184,14 +184,14 @@ class _Walker:
             return
         if kind in ("power", "atom_expr"):
             self.record_calls(node, scope, function, in_loop)
+        if kind == "with_stmt":  # `as` names are bound before the body runs
+            scope.bind_with(node)
         for child in node.children:
             self.visit(child, scope, function, class_name, in_loop)
         if kind == "expr_stmt":
             self.record_assignments(node, scope, function)
             if scope.parent is not None:  # module bindings were made up front
                 scope.bind_assignment(node)
-        elif kind == "with_stmt":
-            scope.bind_with(node)
 
     def visit_loop(self, node, scope, function, class_name, in_loop):
         body_started = False
