@@ -1,0 +1,108 @@
+"""The command line: the same engine as the server, for CI."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+BAD = "import requests\n\n\ndef fetch(url):\n    return requests.get(url)\n"
+
+
+def run(*args, cwd: Path):
+    return subprocess.run(
+        [sys.executable, "-m", "backend_ls", *args], cwd=cwd, capture_output=True, text=True, timeout=60
+    )
+
+
+def test_check_text_and_exit_codes(tmp_path):
+    (tmp_path / "bad.py").write_text(BAD)
+    (tmp_path / "good.py").write_text("x = 1\n")
+    result = run("check", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "bad.py:5:12: SVC001 `requests.get` has no timeout and can hang the worker; pass `timeout=`.\n"
+    clean = run("check", "good.py", cwd=tmp_path)
+    assert (clean.returncode, clean.stdout) == (0, "")
+
+
+def test_check_json(tmp_path):
+    (tmp_path / "bad.py").write_text(BAD)
+    result = run("check", "bad.py", "--format", "json", cwd=tmp_path)
+    assert json.loads(result.stdout) == [
+        {
+            "path": "bad.py",
+            "line": 5,
+            "column": 12,
+            "end_line": 5,
+            "end_column": 29,
+            "code": "SVC001",
+            "rule": "http-without-timeout",
+            "severity": "warning",
+            "message": "`requests.get` has no timeout and can hang the worker; pass `timeout=`.",
+            "fix": {"title": "Add `timeout=10`", "safety": "safe"},
+        }
+    ]
+
+
+def test_usage_and_io_errors_exit_2(tmp_path):
+    missing = run("check", "nowhere", cwd=tmp_path)
+    assert missing.returncode == 2 and "no such file or folder: nowhere" in missing.stderr
+    assert run("check", "--format", "xml", cwd=tmp_path).returncode == 2
+    (tmp_path / "latin1.py").write_bytes(b"name = '\xe9t\xe9'\n")
+    unreadable = run("check", "latin1.py", cwd=tmp_path)
+    assert unreadable.returncode == 2 and "latin1.py: cannot be read" in unreadable.stderr
+
+
+def test_folders_skip_gitignored_and_tool_folders(tmp_path):
+    for folder in ("app", ".venv/lib", "build", "generated", "node_modules/x"):
+        (tmp_path / folder).mkdir(parents=True)
+        (tmp_path / folder / "calls.py").write_text(BAD)
+    (tmp_path / ".gitignore").write_text("generated/\n*.tmp.py\n")
+    (tmp_path / "app" / "scratch.tmp.py").write_text(BAD)
+    result = run("check", ".", cwd=tmp_path)
+    assert [line.split(":")[0] for line in result.stdout.splitlines()] == ["app/calls.py"]
+
+
+def test_ignore_comment_select_ignore_and_pyproject(tmp_path):
+    (tmp_path / "bad.py").write_text(BAD.replace("get(url)", "get(url)  # backend-ls: ignore[SVC001]"))
+    assert run("check", "bad.py", cwd=tmp_path).returncode == 0
+    (tmp_path / "bad.py").write_text(BAD)
+    assert run("check", "bad.py", "--ignore", "SVC", cwd=tmp_path).returncode == 0
+    assert run("check", "bad.py", "--select", "API", cwd=tmp_path).returncode == 0
+    (tmp_path / "pyproject.toml").write_text('[tool.backend-ls]\nignore = ["SVC001"]\n')
+    assert run("check", "bad.py", cwd=tmp_path).returncode == 0
+
+
+def test_fix_applies_safe_fixes_only_when_asked(tmp_path):
+    path = tmp_path / "bad.py"
+    path.write_text(BAD)
+    run("check", "bad.py", cwd=tmp_path)
+    assert path.read_text() == BAD, "check without --fix must not write"
+    result = run("check", "bad.py", "--fix", cwd=tmp_path)
+    assert result.returncode == 0
+    assert path.read_text() == BAD.replace("get(url)", "get(url, timeout=10)")
+
+
+def test_rules_list_and_document(tmp_path):
+    listing = run("rules", cwd=tmp_path)
+    assert listing.returncode == 0 and "SVC001" in listing.stdout
+    document = run("rules", "SVC001", cwd=tmp_path)
+    assert document.stdout.startswith("---\nid: \"http-without-timeout\"")
+    assert run("rules", "XYZ999", cwd=tmp_path).returncode == 2
+
+
+def test_routes_json(tmp_path):
+    (tmp_path / "app.py").write_text(
+        "from flask import Flask, Blueprint\n"
+        "app = Flask(__name__)\n"
+        "bp = Blueprint('users', __name__, url_prefix='/users')\n"
+        "@bp.route('/<int:id>', methods=['GET', 'DELETE'])\n"
+        "def user(id):\n    pass\n"
+        "app.register_blueprint(bp, url_prefix='/api/v1/users')\n"
+    )
+    result = run("routes", "app.py", "--format", "json", cwd=tmp_path)
+    assert json.loads(result.stdout) == [
+        {"method": "GET", "path": "/api/v1/users/<int:id>", "handler": "app.user", "file": "app.py", "line": 4, "framework": "flask"},
+        {"method": "DELETE", "path": "/api/v1/users/<int:id>", "handler": "app.user", "file": "app.py", "line": 4, "framework": "flask"},
+    ]
