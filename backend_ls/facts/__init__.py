@@ -5,6 +5,7 @@ from __future__ import annotations
 from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
 from backend_ls.facts.model import ModuleFacts
+from backend_ls.facts.records import record_fetches
 from backend_ls.facts.routes import routes_in_module
 from backend_ls.facts.walk import walk_module
 
@@ -23,6 +24,7 @@ def module_facts(module, path: str) -> ModuleFacts:
         routes=tuple(routes),
         calls=tuple(walk.calls),
         assignments=tuple(walk.assignments),
+        fetches=tuple(record_fetches(module, walk)),
     )
 
 

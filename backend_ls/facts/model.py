@@ -7,8 +7,12 @@ be cached, compared and handed to rules that know nothing about parso.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from backend_ls.positions import Point, Span
+
+if TYPE_CHECKING:
+    from backend_ls.facts.records import RecordFetch
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class ModuleFacts:
     routes: tuple[Route, ...] = ()
     calls: tuple[Call, ...] = ()
     assignments: tuple[Assignment, ...] = ()
+    fetches: tuple["RecordFetch", ...] = ()  # single-record fetches in functions (facts/records.py)
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
         """Calls made by a function's own body (not by the functions nested in it, unless asked)."""
