@@ -52,6 +52,10 @@ class Call:
     function: str | None  # qualified name of the enclosing function; None at module level
     in_loop: bool = False
     assigned_to: str | None = None  # `name = <call>`
+    # The callee's pieces as written, for callees that are not plain dotted names: names, with
+    # "()" appended for a call and "[]" for a subscript; "?" for a base that is not a name.
+    # `User.query.filter_by(id=1).update(...)` -> ("User", "query", "filter_by()", "update").
+    chain: tuple[str, ...] = ()
 
     def keyword(self, name: str) -> Value | None:
         for key, value in self.keywords:
@@ -65,6 +69,13 @@ class Call:
         if self.callee is None:
             return None
         return self.callee.rsplit(".", 1)[-1]
+
+    @property
+    def name(self) -> str | None:
+        """The attribute or function name called, even in a chain: `update` in `q.filter(x).update()`."""
+        if not self.chain or self.chain[-1].endswith(("()", "[]")) or self.chain[-1] == "?":
+            return None
+        return self.chain[-1]
 
 
 @dataclass(frozen=True)

@@ -284,6 +284,7 @@ class _Walker:
                     function=function,
                     in_loop=in_loop,
                     assigned_to=assigned_to if is_outermost else None,
+                    chain=_chain(base, trailers[:index]),
                 )
             )
 
@@ -341,6 +342,17 @@ def _rebuild(node, base, trailers):
 
 def _dotted(base, trailers) -> str | None:
     return dotted_text(_rebuild(None, base, trailers))
+
+
+def _chain(base, trailers) -> tuple[str, ...]:
+    pieces = [base.value if base.type == "name" else "?"]
+    for trailer in trailers:
+        first = trailer.children[0]
+        if first == ".":
+            pieces.append(trailer.children[1].value)
+        else:
+            pieces[-1] += "()" if first == "(" else "[]"
+    return tuple(pieces)
 
 
 def _arguments(trailer, scope):
