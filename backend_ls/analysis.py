@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import parso
 
 from backend_ls.facts import module_facts
+from backend_ls.facts.model import ModuleFacts
 from backend_ls.options import Settings
 from backend_ls.rules.base import Finding, RuleSet
 from backend_ls.rules.context import RuleContext
@@ -30,18 +31,24 @@ def grammar():
 class Analysis:
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # rules that failed, shown to the user
+    facts: ModuleFacts | None = None  # what the findings were computed from (routes for code lenses)
 
 
-def analyse_text(text: str, path: str, settings: Settings, ruleset: RuleSet) -> Analysis:
+def analyse_text(text: str, path: str, settings: Settings, ruleset: RuleSet, index=None) -> Analysis:
     """Parse and analyse one file's text from scratch (the CLI's path)."""
     module = grammar().parse(text, error_recovery=True)
-    return analyse_module(module, text.splitlines(keepends=True), path, settings, ruleset)
+    return analyse_module(module, text.splitlines(keepends=True), path, settings, ruleset, index)
 
 
-def analyse_module(module, lines: list[str], path: str, settings: Settings, ruleset: RuleSet) -> Analysis:
-    analysis = Analysis()
-    facts = module_facts(module, path)
-    context = RuleContext(facts=facts, lines=lines, settings=settings)
+def analyse_module(module, lines: list[str], path: str, settings: Settings, ruleset: RuleSet, index=None) -> Analysis:
+    return check_facts(module_facts(module, path), lines, settings, ruleset, index)
+
+
+def check_facts(facts: ModuleFacts, lines: list[str], settings: Settings, ruleset: RuleSet, index=None) -> Analysis:
+    """Run the enabled checks over a module's facts (the parse tree is not needed any more)."""
+    path = facts.path
+    analysis = Analysis(facts=facts)
+    context = RuleContext(facts=facts, lines=lines, settings=settings, index=index)
     for code, rule in ruleset.rules.items():
         if not settings.enabled(code, path):
             continue

@@ -30,10 +30,12 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--ignore", help="comma-separated codes or prefixes to disable")
     check.add_argument("--fix", action="store_true", help="apply the safe fixes to the files")
     check.add_argument("--unsafe-fixes", action="store_true", help="with --fix, apply the unsafe fixes too")
+    check.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
 
     routes = commands.add_parser("routes", help="list the routes found in files and folders")
     routes.add_argument("paths", nargs="*", default=["."], type=Path)
     routes.add_argument("--format", choices=("text", "json"), default="text")
+    routes.add_argument("--no-cache", action="store_true", help="do not read or write the facts cache")
 
     rules = commands.add_parser("rules", help="list the checks, or print one check's document")
     rules.add_argument("code", nargs="?")
@@ -85,18 +87,25 @@ def serve(args) -> int:
     return EXIT_CLEAN
 
 
-def _read_source(path: Path) -> str:
-    data = path.read_bytes()
-    return data.decode("utf-8-sig")
-
-
 def _missing(paths: list[Path]) -> list[Path]:
     return [path for path in paths if not path.exists()]
 
 
-def check(args) -> int:
-    from backend_ls.analysis import analyse_text
+def _index_paths(paths: list[Path], use_cache: bool):
+    """Facts of every file under `paths`, indexed together so checks can look across files."""
     from backend_ls.files import python_files
+    from backend_ls.index import WorkspaceIndex, default_cache_dir, index_executor
+
+    roots = sorted({path if path.is_dir() else path.parent for path in paths})
+    index = WorkspaceIndex(roots, cache_dir=default_cache_dir() if use_cache else None)
+    files = python_files(paths)
+    with index_executor(len(files)) as executor:
+        results = index.build(files, executor)
+    return index, results
+
+
+def check(args) -> int:
+    from backend_ls.analysis import analyse_text, check_facts
     from backend_ls.fixes import apply_fixes
     from backend_ls.options import apply_overrides, load_settings
     from backend_ls.report.formats import as_json, as_text
@@ -116,9 +125,15 @@ def check(args) -> int:
     if args.ignore:
         overrides["ignore"] = [c.strip() for c in args.ignore.split(",") if c.strip()]
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    index, files = _index_paths(args.paths, not args.no_cache)
     results, failed = [], False
     settings_cache: dict[Path, object] = {}
-    for path in python_files(args.paths):
+    for result in files:
+        path = Path(result.path)
+        if result.facts is None:
+            _error(result.error or f"{path}: cannot be analysed")
+            failed = failed or result.text is None
+            continue
         folder = path.resolve().parent
         if folder not in settings_cache:
             settings, problems = load_settings(folder)
@@ -126,22 +141,18 @@ def check(args) -> int:
                 _error(problem)
             settings_cache[folder], _ = apply_overrides(settings, overrides, "command line")
         settings = settings_cache[folder]
-        try:
-            text = _read_source(path)
-        except (OSError, UnicodeDecodeError) as error:
-            _error(f"{path}: cannot be read: {error}")
-            failed = True
-            continue
-        analysis = analyse_text(text, str(path), settings, ruleset)
+        text = result.text
+        analysis = check_facts(result.facts, text.splitlines(keepends=True), settings, ruleset, index)
         if args.fix:
+            original = text
             for _ in range(5):  # fixes can make room for others; stop when nothing changes
                 fixes = [f.fix for f in analysis.findings if f.fix and f.fix.applicability >= threshold]
                 new_text, applied = apply_fixes(text, fixes)
                 if not applied or new_text == text:
                     break
                 text = new_text
-                analysis = analyse_text(text, str(path), settings, ruleset)
-            if text != _read_source(path):
+                analysis = analyse_text(text, str(path), settings, ruleset, index)
+            if text != original:
                 path.write_text(text, encoding="utf-8")
         for problem in analysis.problems:
             _error(problem)
@@ -154,30 +165,27 @@ def check(args) -> int:
 
 
 def routes(args) -> int:
-    from backend_ls.analysis import grammar
-    from backend_ls.facts import module_facts
-    from backend_ls.files import python_files
-
     missing = _missing(args.paths)
     if missing:
         _error(f"no such file or folder: {', '.join(map(str, missing))}")
         return EXIT_ERROR
+    index, files = _index_paths(args.paths, not args.no_cache)
     table, failed = [], False
-    for path in python_files(args.paths):
-        try:
-            text = _read_source(path)
-        except (OSError, UnicodeDecodeError) as error:
-            _error(f"{path}: cannot be read: {error}")
-            failed = True
+    for result in files:
+        if result.facts is None:
+            _error(result.error or f"{result.path}: cannot be analysed")
+            failed = failed or result.text is None
             continue
-        facts = module_facts(grammar().parse(text), str(path))
-        for route in facts.routes:
+        path = Path(result.path)
+        module = index.module_of(result.path)
+        module_name = module.names[0] if module and module.names else path.stem
+        for route in index.routes_of(result.path, result.facts):
             for method in route.methods or ("ANY",):
                 table.append(
                     {
                         "method": method,
                         "path": route.path if route.path is not None else "<dynamic>",
-                        "handler": _dotted_handler(path, route.handler),
+                        "handler": f"{module_name}.{route.handler}",
                         "file": path.as_posix(),
                         "line": route.anchor.start[0],
                         "framework": route.framework,
@@ -189,10 +197,6 @@ def routes(args) -> int:
         for row in table:
             print(f"{row['method']:<7} {row['path']:<40} {row['handler']}  ({row['file']}:{row['line']})")
     return EXIT_ERROR if failed else EXIT_CLEAN
-
-
-def _dotted_handler(path: Path, handler: str) -> str:
-    return f"{path.with_suffix('').as_posix().replace('/', '.').lstrip('.')}.{handler}"
 
 
 def rules(args) -> int:

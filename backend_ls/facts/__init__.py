@@ -6,7 +6,15 @@ from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
 from backend_ls.facts.model import ModuleFacts
 from backend_ls.facts.records import record_fetches
-from backend_ls.facts.routes import routes_in_module
+from backend_ls.facts.router_graph import RouterGraph
+from backend_ls.facts.routes import (
+    call_routes_in_module,
+    hooks_in_module,
+    registrations_in_module,
+    routers_in_module,
+    routes_in_module,
+    starlette_routes_in_module,
+)
 from backend_ls.facts.walk import walk_module
 
 FRAMEWORKS = (FLASK, FASTAPI)
@@ -14,7 +22,16 @@ FRAMEWORKS = (FLASK, FASTAPI)
 
 def module_facts(module, path: str) -> ModuleFacts:
     walk = walk_module(module, path)
-    routes = [route for framework in FRAMEWORKS for route in routes_in_module(walk, framework)]
+    routers = [d for framework in FRAMEWORKS for d in routers_in_module(walk, framework)]
+    registrations = [r for framework in FRAMEWORKS for r in registrations_in_module(walk, framework)]
+    own_routes = [route for framework in FRAMEWORKS for route in routes_in_module(walk, framework)]
+    own_routes += [route for framework in FRAMEWORKS for route in call_routes_in_module(walk, framework)]
+    own_routes += starlette_routes_in_module(walk)
+    hooks = [hook for framework in FRAMEWORKS for hook in hooks_in_module(walk, framework)]
+    # Prefixes this module shows on its own; the workspace index recomposes them across modules.
+    graph = RouterGraph()
+    graph.add_module("", _Partial(routers, registrations))
+    routes = graph.compose("", own_routes)
     routes.sort(key=lambda route: route.anchor)
     return ModuleFacts(
         path=path,
@@ -24,6 +41,10 @@ def module_facts(module, path: str) -> ModuleFacts:
         routes=tuple(routes),
         calls=tuple(walk.calls),
         assignments=tuple(walk.assignments),
+        routers=tuple(routers),
+        registrations=tuple(registrations),
+        hooks=tuple(hooks),
+        classes=walk.class_defs,
         fetches=tuple(record_fetches(module, walk)),
     )
 
@@ -42,3 +63,11 @@ def _import_end_line(module) -> int:
         else:
             break
     return end
+
+
+class _Partial:
+    """The two fields of ModuleFacts a RouterGraph reads, before the facts exist."""
+
+    def __init__(self, routers, registrations):
+        self.routers = routers
+        self.registrations = registrations

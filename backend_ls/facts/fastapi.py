@@ -13,4 +13,7 @@ FASTAPI = Framework(
     register_method="include_router",
     register_prefix_keyword="prefix",
     register_replaces_prefix=False,
+    route_method="add_api_route",
+    view_keyword="endpoint",
+    view_position=1,
 )

@@ -1,4 +1,5 @@
-"""Flask: apps and blueprints, `route` and the method shortcuts, `url_prefix` at both ends."""
+"""Flask: apps and blueprints, `route`, the method shortcuts and `add_url_rule` (functions and
+`MethodView`/`View` classes), `url_prefix` at both ends, `before_request` hooks."""
 
 from backend_ls.facts.routes import Framework
 
@@ -13,4 +14,9 @@ FLASK = Framework(
     register_method="register_blueprint",
     register_prefix_keyword="url_prefix",
     register_replaces_prefix=True,
+    route_method="add_url_rule",
+    view_keyword="view_func",
+    view_position=2,
+    class_views=frozenset({"flask.views.MethodView", "flask.views.View"}),
+    hook_decorators=frozenset({"before_request", "before_app_request"}),
 )

@@ -29,6 +29,8 @@ class Value:
     # Building blocks of a non-literal string: the sub-expressions an f-string interpolates or
     # the operands of `%`, `+` and `.format`.
     parts: tuple["Value", ...] = ()
+    # For a dict display: its `key: value` entries in order (`**spread` entries are left out).
+    items: tuple[tuple["Value", "Value"], ...] = ()
 
     @property
     def is_literal(self) -> bool:
@@ -98,6 +100,8 @@ class Function:
     class_name: str | None
     parameters: tuple[Parameter, ...]
     decorators: tuple[Value, ...]
+    # Where the definition ends: just past its body's last statement (exclusive).
+    end: Point | None = None
 
 
 @dataclass(frozen=True)
@@ -105,8 +109,11 @@ class PathPart:
     """One literal piece of a route's full path: a prefix or the route's own string."""
 
     text: str | None  # None when it is not a literal (built at run time)
-    span: Span | None  # the string literal, when there is one in this module
-    origin: str  # "route", "blueprint", "router", "register", "include"
+    span: Span | None  # the string literal
+    origin: str  # "route", "mount", "router", "register", "include"
+    # The file the string is in, when the workspace index found it in another module than the
+    # route's; None: the module whose facts hold it.
+    module: str | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +128,12 @@ class Route:
     methods_value: Value | None  # the `methods=` argument, when given
     verb_span: Span | None  # the `get` of `@app.get(...)`, when the decorator names the method
     decorator_close_paren: Point | None  # where a new keyword argument goes
-    owner: str  # the app, blueprint or router variable
+    owner: str  # the app, blueprint or router variable, as written
+    owner_symbol: str | None = None  # import path of the owner when it is imported (see Registration)
+    # The handler's import path when the route is registered in another module than the handler's
+    # (`app.add_url_rule("/x", view_func=views.show)`); None when the handler is in this module.
+    handler_symbol: str | None = None
+    dependencies: tuple[Value, ...] = ()  # FastAPI `dependencies=[...]` of the route itself
 
     @property
     def path(self) -> str | None:
@@ -158,6 +170,17 @@ class Assignment:
     base_qualname: str | None
     value: Value
     function: str | None
+    class_name: str | None = None  # qualified name of the class whose body holds it directly
+
+
+@dataclass(frozen=True)
+class ClassDef:
+    """A class statement: its name and the base classes it lists."""
+
+    name: str
+    qualname: str  # "Config", "Outer.Inner", "create_app.Config"
+    name_span: Span
+    bases: tuple[Value, ...]  # positional entries of the base list, resolved where possible
 
 
 @dataclass(frozen=True)
@@ -169,6 +192,10 @@ class ModuleFacts:
     routes: tuple[Route, ...] = ()
     calls: tuple[Call, ...] = ()
     assignments: tuple[Assignment, ...] = ()
+    routers: tuple["RouterDef", ...] = ()
+    registrations: tuple["Registration", ...] = ()
+    hooks: tuple["RequestHook", ...] = ()
+    classes: dict[str, ClassDef] = field(default_factory=dict)
     fetches: tuple["RecordFetch", ...] = ()  # single-record fetches in functions (facts/records.py)
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
@@ -177,3 +204,43 @@ class ModuleFacts:
             prefix = function + "."
             return [c for c in self.calls if c.function == function or (c.function or "").startswith(prefix)]
         return [call for call in self.calls if call.function == function]
+
+
+@dataclass(frozen=True)
+class RouterDef:
+    """An application, blueprint or router object created in a module: `bp = Blueprint(...)`."""
+
+    name: str  # the variable it is bound to
+    framework: str
+    is_app: bool
+    prefix: PathPart | None  # set where it is made (`url_prefix=`, `prefix=`)
+    dependencies: tuple[Value, ...]  # FastAPI `dependencies=[...]` entries
+    span: Span
+
+
+@dataclass(frozen=True)
+class Registration:
+    """`parent.register_blueprint(child, url_prefix=...)` / `parent.include_router(child, prefix=...)`."""
+
+    parent: str  # as written: "app"
+    child: str  # as written: "users.bp", "bp"
+    # Where parent and child come from when their first name is imported: the import path plus
+    # the rest of the dotted name (".users.bp"); None when it is a variable of this module.
+    parent_symbol: str | None
+    child_symbol: str | None
+    framework: str
+    prefix: PathPart | None
+    replaces_prefix: bool  # Flask: a url_prefix at registration replaces the blueprint's own
+    dependencies: tuple[Value, ...]
+    span: Span
+
+
+@dataclass(frozen=True)
+class RequestHook:
+    """A function run before every request of an app or blueprint (`@app.before_request`)."""
+
+    owner: str  # the app or blueprint variable, as written
+    owner_symbol: str | None
+    function: str  # qualified name of the hook function in this module
+    framework: str
+    span: Span

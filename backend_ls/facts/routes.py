@@ -1,4 +1,4 @@
-"""Routes from decorators, with their full paths composed from the prefixes set in the module.
+"""Routes from decorators, and the routers and registrations that give them their prefixes.
 
 The frameworks differ only in data (which objects own routes, which decorators name a method,
 how a prefix is set and registered), so each adapter module describes itself with a `Framework`
@@ -7,9 +7,10 @@ and this module does the work for all of them.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
-from backend_ls.facts.model import Call, PathPart, Route, Value
+from backend_ls.facts.model import Call, PathPart, Registration, RequestHook, Route, RouterDef, Value
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
 
@@ -28,9 +29,77 @@ class Framework:
     register_method: str  # `register_blueprint` / `include_router`
     register_prefix_keyword: str
     register_replaces_prefix: bool  # Flask: a url_prefix at registration replaces the blueprint's
+    route_method: str = ""  # a call that registers a route: `add_url_rule`, `add_api_route`
+    view_keyword: str = ""  # its handler argument: `view_func`, `endpoint`
+    view_position: int = 1  # ... and that argument's position
+    class_views: frozenset[str] = frozenset()  # classes whose methods are the handlers
+    hook_decorators: frozenset[str] = frozenset()  # `before_request` and friends
+
+
+def symbol_of(walk: Walk, dotted: str | None) -> str | None:
+    """The import path of a dotted name whose first name is imported: `users.bp` -> "app.users.bp"."""
+    if not dotted:
+        return None
+    first, _, rest = dotted.partition(".")
+    imported = walk.imports.get(first)
+    if imported is None:
+        return None
+    return f"{imported}.{rest}" if rest else imported
+
+
+def routers_in_module(walk: Walk, framework: Framework) -> list[RouterDef]:
+    definitions = []
+    for call in walk.calls:
+        if call.assigned_to is None or call.function is not None:
+            continue
+        is_app = call.qualname in framework.apps
+        if not is_app and call.qualname not in framework.routers:
+            continue
+        prefix = call.keyword(framework.prefix_keyword)
+        definitions.append(
+            RouterDef(
+                name=call.assigned_to,
+                framework=framework.name,
+                is_app=is_app,
+                prefix=_part(prefix, "router") if prefix is not None else None,
+                dependencies=_dependencies(call),
+                span=call.span,
+            )
+        )
+    return definitions
+
+
+def registrations_in_module(walk: Walk, framework: Framework) -> list[Registration]:
+    registrations = []
+    for call in walk.calls:
+        if call.method != framework.register_method or not call.args or call.callee is None:
+            continue
+        parent = call.callee.rsplit(".", 1)[0]
+        child = call.args[0].text
+        prefix = call.keyword(framework.register_prefix_keyword)
+        registrations.append(
+            Registration(
+                parent=parent,
+                child=child,
+                parent_symbol=symbol_of(walk, parent),
+                child_symbol=symbol_of(walk, child),
+                framework=framework.name,
+                prefix=_part(prefix, "register") if prefix is not None else None,
+                replaces_prefix=framework.register_replaces_prefix,
+                dependencies=_dependencies(call),
+                span=call.span,
+            )
+        )
+    return registrations
+
+
+def _dependencies(call: Call) -> tuple[Value, ...]:
+    value = call.keyword("dependencies")
+    return (value,) if value is not None else ()
 
 
 def routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
+    """The routes of one framework in this module, each with only its own path part."""
     owners = framework.apps | framework.routers
     routes: list[Route] = []
     for decorated in walk.decorated:
@@ -53,7 +122,7 @@ def routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
             call = _decorator_call(walk, expression)
             if call is None:
                 continue
-            routes.extend(_routes_for(walk, framework, decorated.function.qualname, decorator, call, verb, method_names))
+            routes.append(_route(walk, framework, decorated.function.qualname, decorator, call, verb, method_names))
     return routes
 
 
@@ -65,7 +134,7 @@ def _decorator_call(walk: Walk, expression) -> Call | None:
     return None
 
 
-def _routes_for(walk, framework, handler, decorator, call: Call, verb, method_names):
+def _route(walk, framework, handler, decorator, call: Call, verb, method_names) -> Route:
     path_value = call.args[0] if call.args else call.keyword(framework.path_keyword)
     methods_value = call.keyword("methods") if method_names is None else None
     methods_explicit = True
@@ -78,30 +147,23 @@ def _routes_for(walk, framework, handler, decorator, call: Call, verb, method_na
             method_names = tuple(m.upper() for m in methods_value.literal)
         else:
             method_names = None
-    own = PathPart(_static(path_value), path_value.span if path_value else None, "route")
-    if path_value is None:
-        own = PathPart("", None, "route")
+    own = _part(path_value, "route") if path_value is not None else PathPart("", None, "route")
     verb_leaf = decorator.children[1].children[-2].children[1]
-    anchor = Span(decorator.start_pos, decorator.children[1].end_pos)
     owner = call.callee.rsplit(".", 1)[0] if call.callee else ""
-    routes = []
-    for prefix in _prefix_chains(walk, framework, owner, depth=0):
-        routes.append(
-            Route(
-                framework=framework.name,
-                methods=method_names,
-                methods_explicit=methods_explicit,
-                parts=(*prefix, own),
-                handler=handler,
-                anchor=anchor,
-                path_value=path_value,
-                methods_value=methods_value,
-                verb_span=span_of(verb_leaf) if verb in HTTP_VERBS else None,
-                decorator_close_paren=call.close_paren,
-                owner=owner,
-            )
-        )
-    return routes
+    return Route(
+        framework=framework.name,
+        methods=method_names,
+        methods_explicit=methods_explicit,
+        parts=(own,),
+        handler=handler,
+        anchor=Span(decorator.start_pos, decorator.children[1].end_pos),
+        path_value=path_value,
+        methods_value=methods_value,
+        verb_span=span_of(verb_leaf) if verb in HTTP_VERBS else None,
+        decorator_close_paren=call.close_paren,
+        owner=owner,
+        owner_symbol=symbol_of(walk, owner),
+    )
 
 
 def _static(value: Value | None) -> str | None:
@@ -110,33 +172,171 @@ def _static(value: Value | None) -> str | None:
     return value.literal if value.kind == "str" and isinstance(value.literal, str) else None
 
 
-def _part(value: Value | None, origin: str) -> PathPart:
-    return PathPart(_static(value), value.span if value else None, origin)
+def _part(value: Value, origin: str) -> PathPart:
+    return PathPart(_static(value), value.span, origin)
 
 
-def _prefix_chains(walk: Walk, framework: Framework, owner: str, depth: int) -> list[tuple[PathPart, ...]]:
-    """Every chain of prefixes above the routes of `owner` that this module shows."""
-    scope = walk.module_scope
-    owner_type = scope.lookup(owner) if scope and "." not in owner else None
-    if depth > 8 or owner_type is None or owner_type[:-2] in framework.apps:
-        return [()]
-    own_prefix = None
+def call_routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
+    """Routes registered by a call (`app.add_url_rule(...)`, `app.add_api_route(...)`)."""
+    if not framework.route_method:
+        return []
+    owners = framework.apps | framework.routers
+    routes: list[Route] = []
     for call in walk.calls:
-        if call.assigned_to == owner and call.qualname in framework.routers:
-            own_prefix = call.keyword(framework.prefix_keyword)
-    own = (_part(own_prefix, "router"),) if own_prefix is not None else ()
-    chains = []
-    for call in walk.calls:
-        if call.method != framework.register_method or not call.args or call.args[0].text != owner:
+        if call.method != framework.route_method or call.qualname is None or call.callee is None:
             continue
-        parent = call.callee.rsplit(".", 1)[0] if call.callee else ""
-        registered = call.keyword(framework.register_prefix_keyword)
-        if registered is None:
-            middle = own
-        elif framework.register_replaces_prefix:
-            middle = (_part(registered, "register"),)
-        else:
-            middle = (_part(registered, "register"), *own)
-        for above in _prefix_chains(walk, framework, parent, depth + 1):
-            chains.append((*above, *middle))
-    return chains or [own]
+        owner_type = call.qualname.rsplit(".", 1)[0]
+        if not owner_type.endswith("()") or owner_type[:-2] not in owners:
+            continue
+        path_value = call.args[0] if call.args else call.keyword(framework.path_keyword)
+        view = call.keyword(framework.view_keyword)
+        if view is None and len(call.args) > framework.view_position:
+            view = call.args[framework.view_position]
+        if view is None or path_value is None:
+            continue
+        owner = call.callee.rsplit(".", 1)[0]
+        routes.extend(_view_routes(walk, framework, call, owner, path_value, view))
+    return routes
+
+
+def _view_routes(walk: Walk, framework: Framework, call: Call, owner: str, path_value: Value, view: Value):
+    methods_value = call.keyword("methods")
+    base = Route(
+        framework=framework.name,
+        methods=None,
+        methods_explicit=methods_value is not None,
+        parts=(_part(path_value, "route"),),
+        handler="",
+        anchor=call.span,
+        path_value=path_value,
+        methods_value=methods_value,
+        verb_span=None,
+        decorator_close_paren=call.close_paren,
+        owner=owner,
+        owner_symbol=symbol_of(walk, owner),
+    )
+    if view.kind == "call" and view.text.split("(", 1)[0].endswith(".as_view"):
+        class_name = view.text.split("(", 1)[0][: -len(".as_view")]
+        return _class_view_routes(walk, framework, base, class_name, methods_value)
+    if view.kind not in ("name", "attribute"):
+        return []
+    methods = _literal_methods(methods_value) if methods_value is not None else framework.default_methods
+    symbol = symbol_of(walk, view.text)
+    if symbol is None and view.text not in walk.functions:
+        return []  # neither a function of this module nor an imported one: cannot tell
+    handler = view.text.rsplit(".", 1)[-1] if symbol is not None else view.text
+    return [dataclasses.replace(base, methods=methods, handler=handler, handler_symbol=symbol)]
+
+
+def _class_view_routes(walk: Walk, framework: Framework, base: Route, class_name: str, methods_value):
+    """A class-based view of this module: one route per HTTP method it defines."""
+    if not _is_class_view(walk, framework, class_name, depth=0):
+        return []
+    routes = []
+    for verb in HTTP_VERBS:
+        function = walk.functions.get(f"{class_name}.{verb}")
+        if function is not None:
+            routes.append(
+                dataclasses.replace(base, methods=(verb.upper(),), methods_explicit=True, handler=function.qualname, anchor=function.def_span)
+            )
+    dispatch = walk.functions.get(f"{class_name}.dispatch_request")
+    if not routes and dispatch is not None:
+        declared = next(
+            (a.value for a in walk.assignments if a.class_name == class_name and a.target == "methods"), None
+        )
+        methods = _literal_methods(declared or methods_value) if (declared or methods_value) else framework.default_methods
+        routes.append(dataclasses.replace(base, methods=methods, handler=dispatch.qualname, anchor=dispatch.def_span))
+    return routes
+
+
+def _is_class_view(walk: Walk, framework: Framework, class_name: str, depth: int) -> bool:
+    definition = walk.class_defs.get(class_name)
+    if definition is None or depth > 8:
+        return False
+    for base in definition.bases:
+        if base.qualname in framework.class_views:
+            return True
+        if base.kind == "name" and _is_class_view(walk, framework, base.text, depth + 1):
+            return True
+    return False
+
+
+def _literal_methods(value: Value | None) -> tuple[str, ...] | None:
+    if value is None or not isinstance(value.literal, (list, tuple)):
+        return None
+    if not all(isinstance(m, str) for m in value.literal):
+        return None
+    return tuple(m.upper() for m in value.literal)
+
+
+STARLETTE_ROUTE = {"starlette.routing.Route", "fastapi.routing.APIRoute"}
+STARLETTE_MOUNT = {"starlette.routing.Mount"}
+
+
+def starlette_routes_in_module(walk: Walk) -> list[Route]:
+    """`Route(...)` entries of route lists, with the paths of the `Mount(...)`s around them."""
+    mounts = [call for call in walk.calls if call.qualname in STARLETTE_MOUNT and call.args]
+    routes = []
+    for call in walk.calls:
+        if call.qualname not in STARLETTE_ROUTE:
+            continue
+        path_value = call.args[0] if call.args else call.keyword("path")
+        endpoint = call.keyword("endpoint") or (call.args[1] if len(call.args) > 1 else None)
+        if path_value is None or endpoint is None or endpoint.kind != "name":
+            continue
+        around = sorted(
+            (m for m in mounts if m.span.start <= call.span.start and call.span.end <= m.span.end),
+            key=lambda m: m.span.start,
+        )
+        prefixes = tuple(_part(m.args[0], "mount") for m in around)
+        methods_value = call.keyword("methods")
+        base = Route(
+            framework="starlette",
+            methods=_literal_methods(methods_value) if methods_value is not None else ("GET",),
+            methods_explicit=methods_value is not None,
+            parts=(*prefixes, _part(path_value, "route")),
+            handler=endpoint.text,
+            anchor=call.span,
+            path_value=path_value,
+            methods_value=methods_value,
+            verb_span=None,
+            decorator_close_paren=call.close_paren,
+            owner="",
+        )
+        if endpoint.text in walk.functions:
+            routes.append(base)
+        elif endpoint.text in walk.class_defs:
+            for verb in HTTP_VERBS:
+                function = walk.functions.get(f"{endpoint.text}.{verb}")
+                if function is not None:
+                    routes.append(
+                        dataclasses.replace(base, methods=(verb.upper(),), methods_explicit=True, handler=function.qualname, anchor=function.def_span)
+                    )
+        elif symbol_of(walk, endpoint.text) is not None:
+            routes.append(dataclasses.replace(base, handler=endpoint.text, handler_symbol=symbol_of(walk, endpoint.text)))
+    return routes
+
+
+def hooks_in_module(walk: Walk, framework: Framework) -> list[RequestHook]:
+    """Functions an app or blueprint runs before each request, by decorator or by call."""
+    hooks = []
+    owners = framework.apps | framework.routers
+    for decorated in walk.decorated:
+        for decorator in decorated.decorators:
+            expression = decorator.children[1]
+            qualname = decorated.scope.resolve(expression) if expression.type in ("power", "atom_expr") else None
+            if qualname is None:
+                continue
+            owner_type, _, name = qualname.rpartition(".")
+            if name in framework.hook_decorators and owner_type[:-2] in owners:
+                owner = expression.get_code(include_prefix=False).rsplit(".", 1)[0]
+                hooks.append(
+                    RequestHook(owner, symbol_of(walk, owner), decorated.function.qualname, framework.name, span_of(decorator))
+                )
+    for call in walk.calls:
+        if call.method in framework.hook_decorators and call.qualname and call.args and call.callee:
+            owner_type = call.qualname.rsplit(".", 1)[0]
+            if owner_type[:-2] in owners and call.args[0].kind == "name":
+                owner = call.callee.rsplit(".", 1)[0]
+                hooks.append(RequestHook(owner, symbol_of(walk, owner), call.args[0].text, framework.name, call.span))
+    return hooks

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from parso.python import tree
 
-from backend_ls.facts.model import Assignment, Call, Function, Parameter, Value
+from backend_ls.facts.model import Assignment, Call, ClassDef, Function, Parameter, Value
 from backend_ls.facts.names import Scope, bindings_of_import, dotted_text, imports_of, trailers_of
 from backend_ls.positions import Span
 
@@ -75,13 +75,33 @@ def value_of(node, scope: Scope) -> Value:
             literal = tuple(literal)
         return Value(text, span, shape, literal)
     if kind == "atom" and node.children[0] == "{":
-        return Value(text, span, "dict")
+        return Value(text, span, "dict", items=_dict_items(node, scope))
     if kind in ("arith_expr", "term"):
         operators = {child.value for child in node.children[1::2]}
         if operators & {"%", "+"}:
             parts = tuple(value_of(child, scope) for child in node.children[0::2])
             return Value(text, span, "binop", parts=parts)
     return Value(text, span, "other")
+
+
+def _dict_items(node, scope) -> tuple[tuple[Value, Value], ...]:
+    """The `key: value` entries of a dict display; none for a comprehension or a set."""
+    inner = node.children[1] if len(node.children) == 3 else None
+    if inner is None or inner.type != "dictorsetmaker":
+        return ()
+    children = inner.children
+    if any(child.type in COMPREHENSIONS for child in children):
+        return ()
+    items, index = [], 0
+    while index < len(children):
+        if children[index] == "**":
+            index += 3  # `**spread` and its comma
+        elif index + 2 < len(children) and children[index + 1] == ":":
+            items.append((value_of(children[index], scope), value_of(children[index + 2], scope)))
+            index += 4
+        else:
+            return ()  # a set display
+    return tuple(items)
 
 
 def _elements(inner) -> list:
@@ -131,6 +151,7 @@ class Walk:
     classes: dict[str, object] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     assignments: list[Assignment] = field(default_factory=list)
+    class_defs: dict[str, ClassDef] = field(default_factory=dict)
     module_scope: Scope | None = None
 
 
@@ -189,7 +210,7 @@ class _Walker:
         for child in node.children:
             self.visit(child, scope, function, class_name, in_loop)
         if kind == "expr_stmt":
-            self.record_assignments(node, scope, function)
+            self.record_assignments(node, scope, function, class_name)
             if scope.parent is not None:  # module bindings were made up front
                 scope.bind_assignment(node)
 
@@ -220,6 +241,12 @@ class _Walker:
         qualname = prefix + node.name.value
         if node.type == "classdef":
             self.walk.classes[qualname] = node
+            self.walk.class_defs[qualname] = ClassDef(
+                name=node.name.value,
+                qualname=qualname,
+                name_span=span_of(node.name),
+                bases=tuple(value_of(base, scope) for base in _base_nodes(node.get_super_arglist())),
+            )
             if node.get_super_arglist() is not None:
                 self.visit(node.get_super_arglist(), scope, function, class_name, in_loop)
             body = node.children[-1]
@@ -247,6 +274,7 @@ class _Walker:
             class_name=class_name if function is None else None,
             parameters=tuple(parameters),
             decorators=tuple(value_of(d.children[1], scope) for d in decorators),
+            end=node.end_pos,
         )
         self.walk.functions[qualname] = fact
         inner = scope.child()
@@ -288,7 +316,7 @@ class _Walker:
                 )
             )
 
-    def record_assignments(self, node, scope, function):
+    def record_assignments(self, node, scope, function, class_name=None):
         children = node.children
         if len(children) >= 2 and children[1].type == "annassign":
             annassign = children[1]
@@ -323,6 +351,7 @@ class _Walker:
                     base_qualname=base_qualname,
                     value=fact_value,
                     function=function,
+                    class_name=class_name if function is None else None,
                 )
             )
 
@@ -353,6 +382,14 @@ def _chain(base, trailers) -> tuple[str, ...]:
         else:
             pieces[-1] += "()" if first == "(" else "[]"
     return tuple(pieces)
+
+
+def _base_nodes(arglist) -> list:
+    """The positional entries of a class's base list (`metaclass=` and `*bases` left out)."""
+    if arglist is None:
+        return []
+    items = arglist.children if arglist.type == "arglist" else [arglist]
+    return [item for item in items if item != "," and item.type != "argument"]
 
 
 def _arguments(trailer, scope):

@@ -1,11 +1,16 @@
-"""What a rule may see: the module's facts, its text and the settings."""
+"""What a rule may see: the module's facts, its text, the settings and the workspace index."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
 
 from backend_ls.facts.model import ModuleFacts, Route
 from backend_ls.options import Settings
+
+if TYPE_CHECKING:
+    from backend_ls.index import WorkspaceIndex
 
 
 @dataclass(frozen=True)
@@ -13,17 +18,33 @@ class RuleContext:
     facts: ModuleFacts
     lines: list[str]  # the source, line ends kept
     settings: Settings
+    index: "WorkspaceIndex | None" = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
         return self.facts.path
 
+    @cached_property
+    def routes(self) -> list[Route]:
+        """The module's routes with their full paths, prefixes set in other modules included."""
+        if self.index is None:
+            return list(self.facts.routes)
+        return self.index.routes_of(self.facts.path, self.facts)
+
+    @cached_property
+    def routes_through_module(self) -> list[Route]:
+        """The module's routes, plus the routes of other modules that carry a prefix string written
+        in this one; in each, a part whose `module` is None is in this module."""
+        if self.index is None:
+            return self.routes
+        return self.routes + self.index.routes_through(self.facts.path)
+
     def routes_of(self, handler: str) -> list[Route]:
-        return [route for route in self.facts.routes if route.handler == handler]
+        return [route for route in self.routes if route.handler == handler]
 
     def handlers(self) -> dict[str, list[Route]]:
         """Route handlers by qualified name, with every route that reaches each."""
         result: dict[str, list[Route]] = {}
-        for route in self.facts.routes:
+        for route in self.routes:
             result.setdefault(route.handler, []).append(route)
         return result

@@ -1,0 +1,79 @@
+"""Which prefixes sit above a router: the graph of apps, blueprints and routers and their
+registrations, for one module or for the whole workspace.
+
+A node is (module name, variable). Flask replaces a blueprint's own `url_prefix` with the one given
+at `register_blueprint`; FastAPI puts `include_router`'s prefix in front of the router's own.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections import defaultdict
+from typing import Callable
+
+from backend_ls.facts.model import ModuleFacts, PathPart, Registration, Route, RouterDef
+
+Key = tuple[str, str]
+# (module name, symbol such as ".users.bp") -> the node it names, or None when it is not known
+SymbolResolver = Callable[[str, str], "Key | None"]
+MAX_DEPTH = 8
+# Path parts a route carries itself (its own path, and Starlette `Mount`s written around it), as
+# opposed to the prefixes of the routers above it, which the graph supplies.
+OWN_ORIGINS = ("route", "mount")
+
+
+class RouterGraph:
+    def __init__(self, resolve: SymbolResolver | None = None):
+        self.resolve: SymbolResolver = resolve or (lambda module, symbol: None)
+        self.definitions: dict[Key, RouterDef] = {}
+        self.registrations: dict[Key, list[tuple[Key | None, Registration, str]]] = defaultdict(list)
+
+    def add_module(self, module: str, facts: ModuleFacts) -> None:
+        for definition in facts.routers:
+            self.definitions[(module, definition.name)] = definition
+        for registration in facts.registrations:
+            child = self.key(module, registration.child, registration.child_symbol)
+            parent = self.key(module, registration.parent, registration.parent_symbol)
+            if child is not None:
+                self.registrations[child].append((parent, registration, module))
+
+    def key(self, module: str, name: str, symbol: str | None) -> Key | None:
+        if symbol is None:
+            return (module, name)
+        return self.resolve(module, symbol)
+
+    def prefix_chains(self, key: Key | None, depth: int = 0) -> list[tuple[PathPart, ...]]:
+        """Every chain of prefixes above the routes of a router, outermost first."""
+        definition = self.definitions.get(key) if key is not None else None
+        if definition is None or definition.is_app or depth > MAX_DEPTH:
+            return [()]
+        own = (_located(definition.prefix, key[0]),) if definition.prefix is not None else ()
+        chains = []
+        for parent, registration, module in self.registrations.get(key, ()):
+            prefix = _located(registration.prefix, module) if registration.prefix is not None else None
+            if prefix is None:
+                middle = own
+            elif registration.replaces_prefix:
+                middle = (prefix,)
+            else:
+                middle = (prefix, *own)
+            for above in self.prefix_chains(parent, depth + 1):
+                chains.append((*above, *middle))
+        return chains or [own]
+
+    def compose(self, module: str, routes) -> list[Route]:
+        """The routes with their full paths: one per chain of prefixes above their router.
+
+        Prefixes from modules other than `module` say which file they are in."""
+        composed: list[Route] = []
+        for route in routes:
+            own = tuple(part for part in route.parts if part.origin in OWN_ORIGINS)
+            key = self.key(module, route.owner, route.owner_symbol)
+            for chain in self.prefix_chains(key):
+                chain = tuple(part if part.module != module else dataclasses.replace(part, module=None) for part in chain)
+                composed.append(dataclasses.replace(route, parts=(*chain, *own)))
+        return composed
+
+
+def _located(part: PathPart, module: str) -> PathPart:
+    return dataclasses.replace(part, module=module or None)

@@ -1,0 +1,389 @@
+"""The workspace index: the facts of every Python file, so checks can answer cross-file questions.
+
+It holds facts, never parse trees (a large live heap of trees slows everything through the garbage
+collector), keeps them on disk between runs keyed by content hash and engine fingerprint, and
+lets open buffers override what is on disk. Questions it answers: which module a dotted name
+lives in (through relative imports and re-exports), and the full paths of routes whose prefixes are
+set in other modules.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import os
+import pickle
+import threading
+import multiprocessing
+from concurrent.futures import Executor, ProcessPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from backend_ls import __version__
+from backend_ls.facts.model import ModuleFacts, Route
+from backend_ls.facts.router_graph import OWN_ORIGINS, Key, RouterGraph
+
+log = logging.getLogger(__name__)
+MAX_RESOLUTION_DEPTH = 10
+MAX_FILE_CHARACTERS = 5_000_000
+
+
+def engine_fingerprint() -> str:
+    """Changes whenever the code that computes facts changes, so stale cached facts are not used."""
+    facts_dir = Path(__file__).parent / "facts"
+    digest = hashlib.sha256(__version__.encode())
+    for path in sorted(facts_dir.glob("*.py")):
+        stat = path.stat()
+        digest.update(f"{path.name}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()[:16]
+
+
+def default_cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "backend-ls" / "facts"
+
+
+class FactsCache:
+    """Facts on disk, one pickle per (engine, path, content)."""
+
+    def __init__(self, directory: Path | None, fingerprint: str):
+        self.directory = directory
+        self.fingerprint = fingerprint
+
+    def key(self, path: str, data: bytes) -> str:
+        return hashlib.sha256(self.fingerprint.encode() + b"\0" + path.encode() + b"\0" + data).hexdigest()
+
+    def load(self, key: str) -> ModuleFacts | None:
+        if self.directory is None:
+            return None
+        try:
+            with open(self.directory / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
+            return None
+
+    def store(self, key: str, facts: ModuleFacts) -> None:
+        if self.directory is None:
+            return
+        folder = self.directory / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            temporary = folder / f".{key}.{os.getpid()}.{threading.get_ident()}"
+            with open(temporary, "wb") as handle:
+                pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(temporary, folder / key)
+        except OSError as error:  # a cache that cannot be written only costs time
+            log.debug("cannot write the facts cache: %s", error)
+
+
+def read_source(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def facts_of_text(text: str, path: str) -> ModuleFacts:
+    from backend_ls.analysis import grammar
+    from backend_ls.facts import module_facts
+
+    return module_facts(grammar().parse(text, error_recovery=True), path)
+
+
+@dataclass
+class FileResult:
+    path: str
+    text: str | None
+    facts: ModuleFacts | None
+    error: str | None = None
+
+
+def load_file(path: str, cache_dir: str | None, fingerprint: str) -> FileResult:
+    """Facts of one file, from the cache or by parsing it. Top-level so process pools can run it."""
+    cache = FactsCache(Path(cache_dir) if cache_dir else None, fingerprint)
+    try:
+        data = Path(path).read_bytes()
+        text = data.decode("utf-8-sig")
+    except (OSError, UnicodeDecodeError) as error:
+        return FileResult(path, None, None, f"{path}: cannot be read: {error}")
+    if len(text) > MAX_FILE_CHARACTERS:
+        return FileResult(path, text, None, f"{path} is not analysed: it has more than {MAX_FILE_CHARACTERS:,} characters")
+    key = cache.key(path, data)
+    facts = cache.load(key)
+    if facts is None:
+        try:
+            facts = facts_of_text(text, path)
+        except Exception as error:  # one unreadable file must not stop the index
+            return FileResult(path, text, None, f"{path}: cannot be analysed: {error!r}")
+        cache.store(key, facts)
+    return FileResult(path, text, facts)
+
+
+@contextmanager
+def index_executor(files: int):
+    """Worker processes for a big build (parsing holds the GIL); none for a small one."""
+    workers = os.cpu_count() or 1
+    if files < 64 or workers < 2:
+        yield None
+        return
+    # "spawn": the server has threads running, and forking a threaded process is unsafe.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as executor:
+        yield executor
+
+
+def module_names(path: Path, roots: Iterable[Path]) -> list[str]:
+    """The dotted names a file can be imported by: from its package chain, and from each root."""
+    path = path.resolve()
+    names = []
+    parts = [path.stem] if path.stem != "__init__" else []
+    folder = path.parent
+    while (folder / "__init__.py").is_file() and folder != folder.parent:
+        parts.insert(0, folder.name)
+        folder = folder.parent
+    if parts:
+        names.append(".".join(parts))
+    for root in roots:
+        for base in (root.resolve(), root.resolve() / "src"):
+            try:
+                relative = path.relative_to(base).with_suffix("")
+            except ValueError:
+                continue
+            pieces = list(relative.parts)
+            if pieces and pieces[-1] == "__init__":
+                pieces.pop()
+            if pieces and all(piece.isidentifier() for piece in pieces):
+                name = ".".join(pieces)
+                if name not in names:
+                    names.append(name)
+    return names
+
+
+@dataclass
+class IndexedModule:
+    path: str
+    names: list[str]
+    is_package: bool
+    facts: ModuleFacts
+
+
+def exported(facts: ModuleFacts) -> tuple:
+    """The parts of a module's facts that checks in other modules read."""
+    registered_elsewhere = tuple(route for route in facts.routes if route.handler_symbol is not None)
+    return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports)
+
+
+class WorkspaceIndex:
+    def __init__(self, roots: Iterable[Path], cache_dir: Path | None = None):
+        self.roots = [Path(root) for root in roots]
+        self.cache_dir = cache_dir
+        self.fingerprint = engine_fingerprint()
+        self.modules: dict[str, IndexedModule] = {}
+        self.by_name: dict[str, str] = {}
+        self.errors: list[str] = []
+        self._lock = threading.RLock()
+        self._graph: RouterGraph | None = None
+        self._foreign: dict[str, list[Route]] | None = None
+        self.pinned: set[str] = set()
+
+    def unpin(self, path: str) -> None:
+        self.pinned.discard(str(Path(path).resolve()))
+
+    # -- building -------------------------------------------------------------------------------
+    def files(self) -> list[Path]:
+        from backend_ls.files import python_files
+
+        return python_files([root for root in self.roots if root.is_dir()])
+
+    def build(
+        self,
+        paths: list[Path] | None = None,
+        executor: Executor | None = None,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] = lambda: False,
+    ) -> list[FileResult]:
+        """Index files (all of the workspace by default); returns what each file gave."""
+        paths = self.files() if paths is None else paths
+        cache_dir = str(self.cache_dir) if self.cache_dir else None
+        jobs = [str(path) for path in paths]
+        if executor is None:
+            results = (load_file(job, cache_dir, self.fingerprint) for job in jobs)
+        else:
+            chunk = max(1, min(64, len(jobs) // 32 or 1))
+            results = executor.map(load_file, jobs, [cache_dir] * len(jobs), [self.fingerprint] * len(jobs), chunksize=chunk)
+        collected = []
+        for done, result in enumerate(results, 1):
+            if cancelled():
+                break
+            collected.append(result)
+            if result.facts is not None:
+                self.update(result.path, result.facts)
+            elif result.error:
+                self.errors.append(result.error)
+            if progress is not None:
+                progress(done, len(jobs))
+        return collected
+
+    def update(self, path: str, facts: ModuleFacts, pinned: bool = False) -> bool:
+        """Take new facts for a file; True when what other modules read from it changed.
+
+        Facts from an open buffer are `pinned`: what is on disk does not replace them until
+        `unpin` (the editor's text is newer than the file)."""
+        key = str(Path(path).resolve())
+        with self._lock:
+            if pinned:
+                self.pinned.add(key)
+            elif key in self.pinned:
+                return False
+            old = self.modules.get(key)
+            if old is not None and old.facts is facts:
+                return False
+            names = old.names if old is not None else module_names(Path(key), self.roots)
+            self.modules[key] = IndexedModule(key, names, Path(key).name == "__init__.py", facts)
+            for name in names:
+                self.by_name.setdefault(name, key)
+            changed = old is None or exported(old.facts) != exported(facts)
+            self._foreign = None  # it holds handlers' positions, which move with any edit
+            if changed:
+                self._graph = None
+            return changed
+
+    def remove(self, path: str) -> bool:
+        key = str(Path(path).resolve())
+        with self._lock:
+            old = self.modules.pop(key, None)
+            if old is None:
+                return False
+            for name in old.names:
+                if self.by_name.get(name) == key:
+                    del self.by_name[name]
+            self._graph = self._foreign = None
+            return True
+
+    def __len__(self) -> int:
+        return len(self.modules)
+
+    # -- questions ------------------------------------------------------------------------------
+    def module_of(self, path: str) -> IndexedModule | None:
+        return self.modules.get(str(Path(path).resolve()))
+
+    def absolute(self, module: IndexedModule, symbol: str) -> str:
+        """A symbol as seen from `module`, with its leading dots (relative import) resolved."""
+        level = len(symbol) - len(symbol.lstrip("."))
+        if level == 0 or not module.names:
+            return symbol
+        package = module.names[0].split(".")
+        if not module.is_package:
+            package = package[:-1]
+        if level > 1:
+            package = package[: len(package) - (level - 1)]
+        rest = symbol[level:]
+        return ".".join([*package, rest] if rest else package)
+
+    def resolve(self, path: str, symbol: str, depth: int = 0) -> Key | None:
+        """The (module path, name) a symbol imported in `path` refers to, following re-exports."""
+        with self._lock:
+            module = self.modules.get(path) or self.module_of(path)
+            if module is None or depth > MAX_RESOLUTION_DEPTH:
+                return None
+            name = self.absolute(module, symbol)
+            parts = name.split(".")
+            for cut in range(len(parts) - 1, 0, -1):
+                target = self.by_name.get(".".join(parts[:cut]))
+                if target is None:
+                    continue
+                rest = parts[cut:]
+                if len(rest) != 1:
+                    return None  # an attribute of an attribute: not a module-level name
+                facts = self.modules[target].facts
+                reexport = facts.imports.get(rest[0])
+                defined = any(d.name == rest[0] for d in facts.routers)
+                if reexport is not None and not defined:
+                    return self.resolve(target, reexport, depth + 1)
+                return (target, rest[0])
+            return None
+
+    def graph(self) -> RouterGraph:
+        with self._lock:
+            if self._graph is None:
+                graph = RouterGraph(self.resolve)
+                for path, module in self.modules.items():
+                    graph.add_module(path, module.facts)
+                self._graph = graph
+            return self._graph
+
+    def routes_of(self, path: str, facts: ModuleFacts) -> list[Route]:
+        """The routes whose handlers are in this module, with the prefixes set anywhere in the
+        workspace, including routes registered by other modules (`add_url_rule(view_func=...)`)."""
+        key = str(Path(path).resolve())
+        with self._lock:
+            if key not in self.modules:
+                return [route for route in facts.routes if route.handler_symbol is None]
+            own = {}
+            for route in facts.routes:  # recompose from each route's own parts only
+                if route.handler_symbol is None:
+                    own.setdefault((route.anchor, route.handler, route.methods), route)
+            routes = self.graph().compose(key, [_own_only(route) for route in own.values()])
+            routes += self._registered_elsewhere().get(key, [])
+            return sorted(routes, key=lambda route: route.anchor)
+
+    def _registered_elsewhere(self) -> dict[str, list[Route]]:
+        """Routes registered in one module for a handler imported from another, by handler module."""
+        if self._foreign is None:
+            foreign: dict[str, list[Route]] = {}
+            graph = self.graph()
+            for path, module in self.modules.items():
+                for route in module.facts.routes:
+                    if route.handler_symbol is None:
+                        continue
+                    target = self.resolve(path, route.handler_symbol)
+                    if target is None or target[0] not in self.modules:
+                        continue
+                    function = self.modules[target[0]].facts.functions.get(target[1])
+                    if function is None:
+                        continue
+                    # The diagnostic of such a route sits on the handler's `def` line in its module.
+                    moved = dataclasses.replace(
+                        _own_only(route),
+                        handler=function.qualname,
+                        anchor=function.def_span,
+                        path_value=None,
+                        methods_value=None,
+                        verb_span=None,
+                        decorator_close_paren=None,
+                    )
+                    for composed in graph.compose(path, [moved]):
+                        foreign.setdefault(target[0], []).append(composed)
+            self._foreign = foreign
+        return self._foreign
+
+    def routes_through(self, path: str) -> list[Route]:
+        """Routes of any module whose path has a prefix string written in this module."""
+        key = str(Path(path).resolve())
+        with self._lock:
+            found = []
+            for other, route in self.all_routes():
+                if other == key:
+                    continue
+                if any(part.module == key for part in route.parts):
+                    found.append(dataclasses.replace(route, parts=tuple(
+                        dataclasses.replace(part, module=None) if part.module == key else
+                        (part if part.module is not None else dataclasses.replace(part, module=other))
+                        for part in route.parts
+                    )))
+            return found
+
+    def symbols(self) -> list[tuple[str, object, str]]:
+        """(path, route or model, "route" | "model") for every route and model of the workspace."""
+        with self._lock:
+            entries = [(path, route, "route") for path, route in self.all_routes()]
+            for path, module in sorted(self.modules.items()):
+                entries.extend((path, model, "model") for model in getattr(module.facts, "models", ()))
+            return entries
+
+    def all_routes(self) -> list[tuple[str, Route]]:
+        with self._lock:
+            return [(path, route) for path, module in sorted(self.modules.items()) for route in self.routes_of(path, module.facts)]
+
+
+def _own_only(route: Route) -> Route:
+    return dataclasses.replace(route, parts=tuple(p for p in route.parts if p.origin in OWN_ORIGINS))
