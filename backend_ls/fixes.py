@@ -63,3 +63,23 @@ def apply_fixes(text: str, fixes) -> tuple[str, int]:
     for start, end, new_text in sorted(chosen, key=lambda r: (r[0], r[1]), reverse=True):
         text = text[:start] + new_text + text[end:]
     return text, applied
+
+
+def environ_reference(facts: ModuleFacts) -> tuple[str, Edit | None] | None:
+    """How module-level code of this module can name `os.environ`, and the import that needs, if any.
+
+    Uses the module's own spelling (`import os as _os`, `from os import environ as env`); adds
+    `import os` when nothing is imported; None when the name `os` means something else here, so a
+    fix never shadows it.
+    """
+    if facts.imports.get("os") == "os":
+        return "os.environ", None
+    for local, qualname in sorted(facts.imports.items()):
+        if qualname == "os":
+            return f"{local}.environ", None
+    for local, qualname in sorted(facts.imports.items()):
+        if qualname == "os.environ":
+            return local, None
+    if "os" in facts.imports or any(a.target == "os" and a.function is None for a in facts.assignments):
+        return None
+    return "os.environ", insert((facts.import_end_line + 1, 0), "import os\n")
