@@ -1,0 +1,101 @@
+"""Code lenses above route handlers: the route's methods and full path, and how many findings sit
+in its decorator and its handler. Built from a document's routes (with the prefixes set anywhere in
+the workspace) and the findings of its last analysis, so every editor gets the same lenses.
+
+Each lens carries the command SHOW_FINDINGS (served by the server through
+`workspace/executeCommand`, so it works in any client): it shows the route's findings in a message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lsprotocol import types
+
+from backend_ls.analysis import Analysis
+from backend_ls.facts.model import Route
+from backend_ls.lsp.symbols import route_label
+from backend_ls.positions import Point, to_lsp_range
+from backend_ls.rules.base import Finding
+
+SHOW_FINDINGS = "backend-ls.showRouteFindings"
+
+
+@dataclass(frozen=True)
+class RouteLens:
+    route: Route
+    title: str  # "GET /api/v1/users/{id}"
+    findings: tuple[Finding, ...]
+
+    @property
+    def line(self) -> int:
+        """The 1-based line the lens sits above: the route's decorator (or registering call)."""
+        return self.route.anchor.start[0]
+
+    @property
+    def label(self) -> str:
+        count = len(self.findings)
+        if count == 0:
+            return f"{self.title} · no findings"
+        return f"{self.title} · {count} finding{'s' if count > 1 else ''}"
+
+
+def _regions(analysis: Analysis, route: Route) -> list[tuple[Point, Point]]:
+    """Where a route's findings can sit: its decorator, and its handler from the first decorator
+    line to the end of the body (so findings in nested functions count too)."""
+    regions = [(route.anchor.start, route.anchor.end)]
+    function = analysis.facts.functions.get(route.handler) if analysis.facts else None
+    if function is not None and function.end is not None:
+        first = min([function.def_span.start[0]] + [d.span.start[0] for d in function.decorators])
+        regions.append(((first, 0), function.end))
+    return regions
+
+
+def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
+    """One lens per route whose handler is in the document (the routes the workspace index gives
+    for it: the same routes, named the same way, as its document symbols)."""
+    lenses = []
+    for route in routes:
+        regions = _regions(analysis, route)
+        inside = tuple(
+            finding
+            for finding in analysis.findings
+            if any(start <= finding.span.start < end for start, end in regions)
+        )
+        lenses.append(RouteLens(route, route_label(route), inside))
+    lenses.sort(key=lambda lens: (lens.line, lens.route.anchor.start[1]))
+    return lenses
+
+
+def signature(routes: list[Route], analysis: Analysis) -> tuple[tuple[int, str], ...]:
+    """What the lenses show, to tell whether a client should ask for them again."""
+    return tuple((lens.line, lens.label) for lens in route_lenses(routes, analysis))
+
+
+def code_lenses(uri: str, routes: list[Route], analysis: Analysis, lines: list[str], encoding: str) -> list[types.CodeLens]:
+    result = []
+    for lens in route_lenses(routes, analysis):
+        span = lens.route.anchor
+        start = to_lsp_range(lines, span, encoding)["start"]
+        result.append(
+            types.CodeLens(
+                range=types.Range(start=types.Position(**start), end=types.Position(**start)),
+                command=types.Command(title=lens.label, command=SHOW_FINDINGS, arguments=[uri, start["line"]]),
+            )
+        )
+    return result
+
+
+def findings_message(routes: list[Route], analysis: Analysis, line: int) -> str:
+    """The text SHOW_FINDINGS shows for the lens on `line` (0-based, as the lens sent it)."""
+    lenses = [lens for lens in route_lenses(routes, analysis) if lens.line == line + 1]
+    if not lenses:
+        return f"backend-ls: no route on line {line + 1} any more"
+    parts = []
+    for lens in lenses:
+        if not lens.findings:
+            parts.append(f"{lens.title}: no findings")
+            continue
+        listed = "; ".join(f"{f.code} (line {f.span.start[0]}) {f.message}" for f in lens.findings)
+        parts.append(f"{lens.title}: {listed}")
+    return "backend-ls: " + " | ".join(parts)
