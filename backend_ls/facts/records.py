@@ -9,6 +9,8 @@ a rebinding, or something this module cannot judge (an alias, a container), wher
 
 from __future__ import annotations
 
+import bisect
+import dataclasses
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Call
@@ -40,6 +42,7 @@ NONE_ERRORS = frozenset({"AttributeError", "TypeError", "Exception", "BaseExcept
 NOT_SESSIONS = ("flask.session", "requests.", "httpx.", "aiohttp.", "django.")
 SCOPES = ("funcdef", "classdef", "lambdef")
 COMPREHENSIONS = ("sync_comp_for", "comp_for")
+FETCH_METHODS = ("get", "first", "one_or_none", "scalar_one_or_none", "scalar")
 
 
 @dataclass(frozen=True)
@@ -71,31 +74,36 @@ class RecordFetch:
 
 
 def record_fetches(module, walk: Walk) -> list[RecordFetch]:
+    calls = {call.close_paren: call for call in walk.calls if call.function is not None}
     fetches = []
-    for call in walk.calls:
-        if call.function is None:
-            continue
-        node, index = _call_node(module, call)
-        if node is None:
-            continue
-        fetch = _fetch(node, index, call, walk)
-        if fetch is not None:
-            fetches.append(fetch)
+    # parso keeps an index of every name in the module: only the method names matter here.
+    used = module.get_used_names()
+    for method in FETCH_METHODS:
+        for leaf in used.get(method, ()):
+            node, index = _call_node(leaf)
+            call = calls.get(node.children[index].children[-1].start_pos) if node is not None else None
+            if call is None:
+                continue
+            fetch = _fetch(node, index, call, walk, used)
+            if fetch is not None:
+                fetches.append(fetch)
+    fetches.sort(key=lambda fetch: fetch.span)
     return fetches
 
 
-def _call_node(module, call: Call):
-    """The expression a call fact came from, and the index of its call trailer."""
-    leaf = module.get_leaf_for_position(call.close_paren)
-    if leaf is not None and leaf.start_pos != call.close_paren:
-        leaf = leaf.get_next_leaf()  # parso answers with the leaf that ends there
-    trailer = getattr(leaf, "parent", None)
-    if leaf is None or leaf.value != ")" or trailer is None or trailer.type != "trailer":
+def _call_node(method_leaf):
+    """The expression in which `method_leaf` is called (`<receiver>.get(...)`), and the index of
+    the call's trailer in it."""
+    trailer = method_leaf.parent
+    if trailer.type != "trailer" or trailer.children[0] != "." or trailer.children[1] is not method_leaf:
         return None, 0
     node = trailer.parent
-    if node.type not in ("atom_expr", "power"):
+    index = node.children.index(trailer) + 1
+    # Mid-keystroke, error recovery can leave a bare operator where the call's trailer would be.
+    following = node.children[index] if index < len(node.children) else None
+    if following is None or following.type != "trailer" or following.children[0] != "(":
         return None, 0
-    return node, node.children.index(trailer)
+    return node, index
 
 
 def _chain(node, index):
@@ -103,6 +111,8 @@ def _chain(node, index):
     children = node.children[:index + 1]
     if children[0].type == "keyword" and children[0].value == "await":
         children = children[1:]
+    if any(child.type != "trailer" for child in children[1:]):
+        return None, []  # error recovery
     return children[0], children[1:]
 
 
@@ -117,9 +127,9 @@ def _is_class_name(text: str | None) -> bool:
     return bool(last) and last[0].isupper() and not last.isupper()
 
 
-def _fetch(node, index, call: Call, walk: Walk) -> RecordFetch | None:
+def _fetch(node, index, call: Call, walk: Walk, used) -> RecordFetch | None:
     base, trailers = _chain(node, index)
-    if len(trailers) < 2 or trailers[-2].children[0] != ".":
+    if base is None or len(trailers) < 2 or trailers[-2].children[0] != ".":
         return None
     method_leaf = trailers[-2].children[1]
     method = method_leaf.value
@@ -154,10 +164,9 @@ def _fetch(node, index, call: Call, walk: Walk) -> RecordFetch | None:
     receiver = "".join(part.get_code(include_prefix=False) for part in (base, *before))
     if kind == "django.get" and (len(links) != 2 or links[1] != "objects"):
         model = None  # a queryset, not the manager: `get_object_or_404` would need it as a whole
-    outcome = _outcome(node, index)
+    outcome = _outcome(node, index, used)
     if kind == "django.get":
-        checked = _inside_try_catching(node, DOES_NOT_EXIST)
-        outcome = _Outcome(outcome.variable, checked, outcome.used, outcome.use_span, outcome.insert_after, outcome.indent)
+        outcome = dataclasses.replace(outcome, checked=_inside_try_catching(node, DOES_NOT_EXIST))
     return RecordFetch(
         span=span,
         call=call,
@@ -249,7 +258,7 @@ class _Outcome:
     indent: str | None = None
 
 
-def _outcome(node, index) -> _Outcome:
+def _outcome(node, index, used) -> _Outcome:
     if index != len(node.children) - 1:  # `User.query.get(id).to_dict()`
         return _Outcome(used=True, use_span=span_of(node.children[index + 1]))
     expression = _unparenthesised(node)
@@ -258,7 +267,7 @@ def _outcome(node, index) -> _Outcome:
         target = _assigned_name(parent, expression)
         if target is None:
             return _Outcome()
-        verdict, at = _first_occurrence(target, parent)
+        verdict, at = _first_occurrence(target, parent, used.get(target, ()))
         insert_after, indent = _statement_room(parent)
         return _Outcome(target, verdict == "check", verdict == "use", at, insert_after, indent)
     if parent.type == "namedexpr_test" and parent.children[-1] is expression:
@@ -295,21 +304,49 @@ def _statement_room(statement) -> tuple[Point | None, str | None]:
     if newline.type != "newline":
         return None, None
     indent = statement.get_first_leaf().prefix.rsplit("\n", 1)[-1]
-    if indent.strip():
-        return None, None
+    if indent.strip() or _in_try_body(statement):
+        return None, None  # a new `raise` in a `try` could be caught by its own handlers
     # The newline leaf starts after any trailing comment: the end of the physical line.
     return newline.start_pos, indent
 
 
-def _first_occurrence(name: str, statement) -> tuple[str, Span | None]:
-    """How the statements that run after `statement` first meet `name`."""
+def _first_occurrence(name: str, statement, leaves) -> tuple[str, Span | None]:
+    """How the statements that run after `statement` first meet `name` (`leaves`: every name
+    leaf spelled so in the module, in order)."""
+    scope = statement.parent
+    while scope.parent is not None and scope.type not in SCOPES:
+        scope = scope.parent
+    first = bisect.bisect_left(leaves, statement.end_pos, key=_start)
+    last = bisect.bisect_left(leaves, scope.end_pos, key=_start)
+    after = leaves[first:last]
+    if not after:
+        return "none", None
     for following in _following(statement):
-        for leaf in _occurrences(following, name):
+        start, end = following.start_pos, following.end_pos
+        for leaf in after:
+            if not start <= leaf.start_pos < end or _hidden(leaf, following, name):
+                continue
             verdict = _context(leaf, name)
             if verdict == "neutral":
                 continue
             return verdict, span_of(leaf) if verdict == "use" else None
     return "none", None
+
+
+def _start(leaf):
+    return leaf.start_pos
+
+
+def _hidden(leaf, root, name: str) -> bool:
+    """Whether `leaf` is in a function, class, lambda or comprehension of its own below `root`."""
+    node = leaf.parent
+    while node is not None and node is not root:
+        if node.type in SCOPES:
+            return True
+        if any(child.type in COMPREHENSIONS and _binds(child, name) for child in node.children):
+            return True
+        node = node.parent
+    return False
 
 
 def _following(statement):
@@ -363,16 +400,16 @@ def _context(node, name: str | None) -> str:
     if parent.type == "argument" and node is parent.children[0] and len(parent.children) == 3:
         if parent.children[1] == "=":
             return "neutral"  # a keyword argument's name
-    if parent.type in ("atom_expr", "power"):
-        position = parent.children.index(node)
-        if position + 1 < len(parent.children):
-            return _guarded(node, name, "use")  # `user.name`, `user[0]`, `user()`
     node = _unparenthesised(node)
     parent = node.parent
     kind = parent.type
+    if kind in ("atom_expr", "power") and parent.children.index(node) + 1 < len(parent.children):
+        return _guarded(node, name, "use")  # `user.name`, `user[0]`, `user()`
     if kind == "expr_stmt":
         return _assignment_context(parent, node)
-    if kind in ("for_stmt", "with_item", "del_stmt", "exprlist", "global_stmt", "nonlocal_stmt", "import_from",
+    if kind == "with_item":
+        return "bind" if node is parent.children[-1] and len(parent.children) == 3 else "escape"
+    if kind in ("for_stmt", "del_stmt", "exprlist", "global_stmt", "nonlocal_stmt", "import_from",
                 "import_as_name", "dotted_as_name", "except_clause"):
         return "bind" if kind != "exprlist" or parent.parent.type in ("for_stmt", "del_stmt") else "escape"
     if kind == "namedexpr_test" and node is parent.children[0]:
@@ -456,14 +493,21 @@ def _guarded(node, name: str | None, verdict: str) -> str:
     return verdict
 
 
-def _inside_try_catching(node, exceptions: frozenset[str]) -> bool:
+def _enclosing_tries(node):
+    """The `try` statements whose body (not a handler, `else` or `finally`) holds `node`."""
     child, parent = node, node.parent
     while parent is not None and parent.type not in SCOPES:
-        if parent.type == "try_stmt" and child is parent.children[2]:  # the body, after `try :`
-            if any(_catches(handler, exceptions) for handler in _handlers(parent)):
-                return True
+        if parent.type == "try_stmt" and child is parent.children[2]:  # the suite after `try :`
+            yield parent
         child, parent = parent, parent.parent
-    return False
+
+
+def _inside_try_catching(node, exceptions: frozenset[str]) -> bool:
+    return any(_catches(h, exceptions) for try_stmt in _enclosing_tries(node) for h in _handlers(try_stmt))
+
+
+def _in_try_body(node) -> bool:
+    return any(True for _ in _enclosing_tries(node))
 
 
 def _handlers(try_stmt):

@@ -527,6 +527,32 @@ def test_fastapi_sqlmodel_and_async_sessions():
     assert [f.fix is not None for f in found] == [True, True, True, True, False, True]
 
 
+def test_fastapi_awaited_in_parentheses_and_in_a_try_body():
+    source = """
+    from fastapi import Depends, FastAPI, HTTPException
+    from sqlalchemy.exc import SQLAlchemyError
+    from models import User, get_session
+
+    app = FastAPI()
+
+    @app.get("/a/{user_id}")
+    async def a(user_id: int, session=Depends(get_session)):
+        return {"name": (await session.get(User, user_id)).name}
+
+    @app.get("/b/{user_id}")
+    async def b(user_id: int, session=Depends(get_session)):
+        try:
+            user = await session.get(User, user_id)
+        except Exception:
+            raise HTTPException(status_code=503)
+        return {"name": user.name}
+    """
+    found = findings(source, "API004")
+    # In the `try`, an inserted `raise HTTPException(404)` would be caught by `except Exception`.
+    assert [(f.span.start[0], f.fix) for f in found] == [(10, None), (15, None)]
+    assert found[0].span.start == (10, 27)  # the call, without its `await`
+
+
 def test_fastapi_near_misses():
     source = FASTAPI + """
 @app.get("/a/{user_id}")
