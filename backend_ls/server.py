@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from pathlib import Path
 
 from lsprotocol import types
 from pygls.exceptions import FeatureRequestError
@@ -11,16 +12,20 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import to_fs_path
 
 from backend_ls import __version__
+from backend_ls.index import default_cache_dir, index_executor, load_file
 from backend_ls.lsp.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
+from backend_ls.lsp.code_lens import SHOW_FINDINGS, code_lenses, findings_message, signature
 from backend_ls.lsp.diagnostics import document_href, to_diagnostic
 from backend_ls.lsp.hover import hover_markdown
 from backend_ls.lsp.session import Result, Session
+from backend_ls.lsp.symbols import document_symbols, workspace_symbols
 from backend_ls.positions import from_lsp_position
 from backend_ls.rules.registry import load_rules
 
 log = logging.getLogger(__name__)
 
 CONFIGURATION_SECTION = "backend-ls"
+LIST_RULES = "backend-ls.rules"
 
 
 class BackendLanguageServer(LanguageServer):
@@ -29,6 +34,8 @@ class BackendLanguageServer(LanguageServer):
         self.session = Session(load_rules())
         self.pending: dict[str, asyncio.Task] = {}
         self.shown: set[str] = set()
+        self.lens_signatures: dict[str, tuple] = {}  # uri -> what its code lenses showed
+        self.index_task: asyncio.Task | None = None
 
     # -- messages -------------------------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
@@ -70,7 +77,7 @@ class BackendLanguageServer(LanguageServer):
             path = to_fs_path(uri) or uri
             loop = asyncio.get_running_loop()
             try:
-                lines, analysis, problems = await loop.run_in_executor(
+                lines, analysis, problems, exported_changed = await loop.run_in_executor(
                     self.session.executor, self.session.analyse, uri, path, text
                 )
             except Exception as error:
@@ -91,15 +98,149 @@ class BackendLanguageServer(LanguageServer):
             self.text_document_publish_diagnostics(
                 types.PublishDiagnosticsParams(uri=uri, version=version, diagnostics=diagnostics)
             )
+            if exported_changed:
+                self.reanalyse_all(except_uri=uri)
+            self.lenses_changed(uri, analysis)
         except asyncio.CancelledError:
             pass
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
 
-    def reanalyse_all(self) -> None:
+    async def settled(self, uri: str, timeout: float = 5.0) -> None:
+        """Wait until the newest text of a document is analysed, when an analysis is under way:
+        a client asks for code lenses right after an edit and must not get the old ones."""
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
+        while (task := self.pending.get(uri)) is not None and loop.time() < deadline:
+            await asyncio.wait({task}, timeout=deadline - loop.time())
+
+    def routes_in(self, analysis) -> list:
+        """The routes whose handlers are in an analysed document, prefixes from anywhere included."""
+        facts = analysis.facts
+        return self.session.index.routes_of(facts.path, facts) if facts is not None else []
+
+    def lenses_changed(self, uri: str, analysis) -> None:
+        """Ask the client for new code lenses when what they show has changed since the last time."""
+        shown = signature(self.routes_in(analysis), analysis)
+        before = self.lens_signatures.get(uri)
+        self.lens_signatures[uri] = shown
+        if before is not None and before != shown:
+            self.refresh_code_lenses()
+
+    def refresh_code_lenses(self) -> None:
+        capabilities = self.client_capabilities.workspace
+        lens = capabilities.code_lens if capabilities is not None else None
+        if lens is None or not lens.refresh_support:
+            return
+        self.workspace_code_lens_refresh(None).add_done_callback(_log_failure)
+
+    def reanalyse_all(self, except_uri: str | None = None) -> None:
         for uri in list(self.workspace.text_documents):
-            self.schedule(uri, delay=0)
+            if uri != except_uri and uri.startswith("file:"):
+                self.schedule(uri, delay=0 if except_uri is None else None)
+
+    # -- the workspace index ----------------------------------------------------------------------
+    def workspace_roots(self) -> list[Path]:
+        folders = [to_fs_path(folder.uri) for folder in self.workspace.folders.values()]
+        if not folders and self.workspace.root_uri:
+            folders = [to_fs_path(self.workspace.root_uri)]
+        return [Path(folder) for folder in folders if folder and Path(folder).is_dir()]
+
+    async def build_index(self) -> None:
+        """Index the workspace in the background, reporting progress, then re-check open files."""
+        roots = self.workspace_roots()
+        if not roots:
+            return
+        index = self.session.index
+        index.roots = roots
+        index.cache_dir = default_cache_dir()
+        loop = asyncio.get_running_loop()
+        token = f"backend-ls-index-{id(index)}"
+        reporting = bool(self.client_capabilities.window and self.client_capabilities.window.work_done_progress)
+        if reporting:
+            try:
+                await self.work_done_progress.create_async(token)
+            except Exception as error:  # the client may refuse; indexing goes on silently
+                log.info("no progress report: %r", error)
+                reporting = False
+        if reporting:
+            self.work_done_progress.begin(
+                token, types.WorkDoneProgressBegin(title="backend-ls: indexing", percentage=0, cancellable=False)
+            )
+        last_report = [0.0]
+
+        def progress(done: int, total: int) -> None:
+            now = loop.time()
+            if reporting and (now - last_report[0] > 0.2 or done == total):
+                last_report[0] = now
+                loop.call_soon_threadsafe(
+                    self.work_done_progress.report,
+                    token,
+                    types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / max(total, 1))),
+                )
+
+        started = loop.time()
+        try:
+            files = await loop.run_in_executor(None, index.files)
+            with index_executor(len(files)) as executor:
+                await loop.run_in_executor(None, lambda: index.build(files, executor, progress))
+        except Exception as error:
+            log.exception("indexing failed")
+            self.tell(f"the workspace index could not be built: {error!r}", types.MessageType.Error)
+        finally:
+            if reporting:
+                self.work_done_progress.end(token, types.WorkDoneProgressEnd(message=f"{len(index)} files"))
+        log.info("indexed %d files in %.2fs", len(index), loop.time() - started)
+        self.reanalyse_all()
+
+    async def refresh_files(self, changes: list[tuple[str, bool]]) -> None:
+        """Re-read changed files (path, deleted) from disk; re-check open files if that matters."""
+        index = self.session.index
+        loop = asyncio.get_running_loop()
+
+        def refresh() -> bool:
+            changed = False
+            for path, deleted in changes:
+                if deleted:
+                    changed |= index.remove(path)
+                    continue
+                if not path.endswith(".py") or str(Path(path).resolve()) in index.pinned:
+                    continue
+                result = load_file(path, str(index.cache_dir) if index.cache_dir else None, index.fingerprint)
+                if result.facts is not None:
+                    changed |= index.update(path, result.facts)
+            return changed
+
+        if await loop.run_in_executor(None, refresh):
+            self.reanalyse_all()
+
+    async def watch_files(self) -> None:
+        """Ask the client to tell us about Python files changing on disk, when it can."""
+        capabilities = self.client_capabilities.workspace
+        watched = capabilities.did_change_watched_files if capabilities else None
+        if not watched or not watched.dynamic_registration:
+            return
+        options = types.DidChangeWatchedFilesRegistrationOptions(
+            watchers=[
+                types.FileSystemWatcher(glob_pattern="**/*.py"),
+                types.FileSystemWatcher(glob_pattern="**/pyproject.toml"),
+            ]
+        )
+        try:
+            await self.client_register_capability_async(
+                types.RegistrationParams(
+                    registrations=[
+                        types.Registration(
+                            id="backend-ls-watched-files",
+                            method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                            register_options=options,
+                        )
+                    ]
+                )
+            )
+        except Exception as error:
+            log.info("file watching not registered: %r", error)
 
     async def pull_configuration(self) -> None:
         capabilities = self.client_capabilities.workspace
@@ -138,7 +279,9 @@ def create_server() -> BackendLanguageServer:
         for problem in ls.session.ruleset.errors:
             ls.tell(problem, types.MessageType.Error)
         await ls.pull_configuration()
+        await ls.watch_files()
         ls.reanalyse_all()
+        ls.index_task = asyncio.get_running_loop().create_task(ls.build_index())
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
     async def did_change_configuration(ls: BackendLanguageServer, params: types.DidChangeConfigurationParams):
@@ -165,10 +308,17 @@ def create_server() -> BackendLanguageServer:
             ls.reanalyse_all()
 
     @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
-    def did_change_watched_files(ls: BackendLanguageServer, params: types.DidChangeWatchedFilesParams):
+    async def did_change_watched_files(ls: BackendLanguageServer, params: types.DidChangeWatchedFilesParams):
         if any(change.uri.endswith("pyproject.toml") for change in params.changes):
             ls.session.forget_settings()
             ls.reanalyse_all()
+        changes = [
+            (to_fs_path(change.uri), change.type == types.FileChangeType.Deleted)
+            for change in params.changes
+            if change.uri.endswith(".py") and to_fs_path(change.uri)
+        ]
+        if changes:
+            await ls.refresh_files(changes)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
     def did_close(ls: BackendLanguageServer, params: types.DidCloseTextDocumentParams):
@@ -177,7 +327,31 @@ def create_server() -> BackendLanguageServer:
         if task is not None:
             task.cancel()
         ls.session.close(uri)
+        ls.lens_signatures.pop(uri, None)
+        path = to_fs_path(uri)
+        if path:
+            ls.session.index.unpin(path)
+            asyncio.get_running_loop().create_task(ls.refresh_files([(path, not Path(path).exists())]))
         ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @ls.feature(types.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
+    async def document_symbol(ls: BackendLanguageServer, params: types.DocumentSymbolParams):
+        uri = params.text_document.uri
+        await ls.settled(uri)
+        result = ls.session.results.get(uri)
+        if result is None or result.analysis.facts is None:
+            return []
+        facts = result.analysis.facts
+        routes = ls.session.index.routes_of(facts.path, facts)
+        encoding = str(ls.workspace.position_encoding or "utf-16")
+        return document_symbols(routes, getattr(facts, "models", ()), result.lines, encoding)
+
+    @ls.feature(types.WORKSPACE_SYMBOL)
+    async def workspace_symbol(ls: BackendLanguageServer, params: types.WorkspaceSymbolParams):
+        encoding = str(ls.workspace.position_encoding or "utf-16")
+        loop = asyncio.get_running_loop()
+        entries = await loop.run_in_executor(None, ls.session.index.symbols)
+        return workspace_symbols(entries, params.query, encoding)
 
     @ls.feature(types.TEXT_DOCUMENT_HOVER)
     def hover(ls: BackendLanguageServer, params: types.HoverParams):
@@ -231,7 +405,53 @@ def create_server() -> BackendLanguageServer:
                 actions.append(action)
         return actions
 
+    @ls.feature(types.TEXT_DOCUMENT_CODE_LENS, types.CodeLensOptions(resolve_provider=False))
+    async def code_lens(ls: BackendLanguageServer, params: types.CodeLensParams):
+        uri = params.text_document.uri
+        await ls.settled(uri)
+        result = ls.session.results.get(uri)
+        if result is None:
+            return []
+        encoding = str(ls.workspace.position_encoding or "utf-16")
+        return code_lenses(uri, ls.routes_in(result.analysis), result.analysis, result.lines, encoding)
+
+    @ls.command(SHOW_FINDINGS)
+    def show_route_findings(ls: BackendLanguageServer, *arguments):
+        """The command of a route's code lens: arguments [uri, 0-based line of the lens]."""
+        if len(arguments) < 2 or not isinstance(arguments[0], str) or not isinstance(arguments[1], int):
+            raise ValueError(f"{SHOW_FINDINGS} expects [uri, line], got {list(arguments)!r}")
+        result = ls.session.results.get(arguments[0])
+        if result is None:
+            message = "backend-ls: the file is not open"
+        else:
+            message = findings_message(ls.routes_in(result.analysis), result.analysis, arguments[1])
+        ls.window_show_message(types.ShowMessageParams(type=types.MessageType.Info, message=message))
+        return message
+
+    @ls.command(LIST_RULES)
+    def list_rules(ls: BackendLanguageServer, *arguments):
+        """Every check with the address of its document (for an editor's rule picker); the
+        optional argument is a document uri whose settings (`docs-url`) apply."""
+        uri = arguments[0] if arguments and isinstance(arguments[0], str) else None
+        folder = Path(ls.workspace.root_path or ".")
+        settings, _ = ls.session.settings_for((to_fs_path(uri) if uri else None) or str(folder / "pyproject.toml"))
+        return [
+            {
+                "code": code,
+                "rule": rule.document.id,
+                "title": rule.document.title,
+                "summary": rule.document.summary,
+                "href": document_href(ls.session.ruleset, code, settings.docs_url),
+            }
+            for code, rule in sorted(ls.session.ruleset.rules.items())
+        ]
+
     return ls
+
+
+def _log_failure(future) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.info("the client answered with an error: %r", future.exception())
 
 
 def _published_twin(result: Result, diagnostic: types.Diagnostic):

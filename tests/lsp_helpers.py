@@ -28,6 +28,20 @@ def record_publications(client: LanguageClient) -> None:
 
     client.protocol._handle_notification = handle
 
+    # VS Code and Neovim accept dynamic registrations (file watchers); so does this client.
+    client.registrations = []
+
+    @client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams):
+        client.registrations.extend(params.registrations)
+
+    # ... and refresh code lenses when the server asks (the VS Code capabilities say they can).
+    client.code_lens_refreshes = []
+
+    @client.feature(types.WORKSPACE_CODE_LENS_REFRESH)
+    def refresh_code_lenses(params):
+        client.code_lens_refreshes.append(params)
+
 
 async def wait_for_diagnostics(client: LanguageClient, uri: str, version: int | None = None, after: int = 0):
     """The diagnostics published for `uri` (for `version`, when given; among the publications

@@ -8,8 +8,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend_ls.analysis import Analysis, analyse_module
+from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
+from backend_ls.facts import module_facts
+from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
 
@@ -36,6 +38,7 @@ class Session:
         self.results: dict[str, Result] = {}
         self.editor_settings: dict = {}
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
+        self.index = WorkspaceIndex([])
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
         folder = Path(path).parent
@@ -48,17 +51,20 @@ class Session:
     def forget_settings(self) -> None:
         self._folder_settings.clear()
 
-    def analyse(self, key: str, path: str, text: str) -> tuple[list[str], Analysis, list[str]]:
-        """Runs on the worker thread: parse (incrementally) and check one document's text."""
+    def analyse(self, key: str, path: str, text: str) -> tuple[list[str], Analysis, list[str], bool]:
+        """Runs on the worker thread: parse (incrementally) and check one document's text.
+
+        The last value says whether facts that other modules' checks read have changed."""
         settings, problems = self.settings_for(path)
         lines = text.splitlines(keepends=True)
         if len(text) > MAX_DOCUMENT_CHARACTERS:
             problems.append(
                 f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_DOCUMENT_CHARACTERS:,}"
             )
-            return lines, Analysis(), problems
-        module = self.parser.parse(key, text)
-        return lines, analyse_module(module, lines, path, settings, self.ruleset), problems
+            return lines, Analysis(), problems, False
+        facts = module_facts(self.parser.parse(key, text), path)
+        changed = self.index.update(path, facts, pinned=True)
+        return lines, check_facts(facts, lines, settings, self.ruleset, self.index), problems, changed
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)

@@ -340,6 +340,31 @@ def test_blueprint_routes_are_handlers_too():
     assert lines_of(source, "API004") == [9]
 
 
+def test_method_views_and_add_url_rule_handlers():
+    source = """
+    from flask import Flask
+    from flask.views import MethodView
+    from models import User
+
+    app = Flask(__name__)
+
+    class UserAPI(MethodView):
+        def get(self, user_id):
+            user = User.query.get(user_id)
+            return user.to_dict()
+
+        def _load(self, user_id):
+            return User.query.get(user_id).name
+
+    def show(user_id):
+        return User.query.get(user_id).name
+
+    app.add_url_rule("/users/<int:user_id>", view_func=UserAPI.as_view("user"))
+    app.add_url_rule("/show/<int:user_id>", view_func=show)
+    """
+    assert lines_of(source, "API004") == [10, 17]
+
+
 def test_reassignment_or_unclear_flow_stays_silent():
     source = FLASK + """
 @app.route("/a/<int:user_id>")
