@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend_ls.facts.branches import method_branches
 from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
 from backend_ls.facts.model import ModuleFacts
@@ -46,6 +47,7 @@ def module_facts(module, path: str) -> ModuleFacts:
         hooks=tuple(hooks),
         classes=walk.class_defs,
         fetches=tuple(record_fetches(module, walk)),
+        method_branches=tuple(method_branches(module)),
     )
 
 

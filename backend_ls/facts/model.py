@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from backend_ls.positions import Point, Span
 
 if TYPE_CHECKING:
+    from backend_ls.facts.branches import MethodBranch
     from backend_ls.facts.records import RecordFetch
 
 
@@ -197,6 +198,8 @@ class ModuleFacts:
     hooks: tuple["RequestHook", ...] = ()
     classes: dict[str, ClassDef] = field(default_factory=dict)
     fetches: tuple["RecordFetch", ...] = ()  # single-record fetches in functions (facts/records.py)
+    # Code that runs only for some request methods: `if request.method == "POST":` (facts/branches.py)
+    method_branches: tuple["MethodBranch", ...] = ()
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
         """Calls made by a function's own body (not by the functions nested in it, unless asked)."""

@@ -13,6 +13,7 @@ import re
 import sys
 from dataclasses import dataclass
 
+from backend_ls.facts.branches import reachable_by
 from backend_ls.facts.model import Call, Function, ModuleFacts, Value
 from backend_ls.positions import Span
 
@@ -116,14 +117,18 @@ NOT_RECORD_OBJECTS = frozenset({"self", "cls", "g", "app", "current_app", "reque
 STDLIB = frozenset(sys.stdlib_module_names) | {"builtins"}
 
 
-def writes_in(facts: ModuleFacts, function: str) -> list[Write]:
-    """The writes made by a function's own body (not by the functions nested in it)."""
+def writes_in(facts: ModuleFacts, function: str, method: str | None = None) -> list[Write]:
+    """The writes made by a function's own body (not by the functions nested in it); with
+    `method`, only those a request with that method can reach (`if request.method == "POST":`)."""
     fact = facts.functions.get(function)
     writes = []
     for call in facts.calls_in(function):
         write = write_of(call, facts, fact)
-        if write is not None:
-            writes.append(write)
+        if write is None:
+            continue
+        if method is not None and not reachable_by(facts.method_branches, call.span, method):
+            continue
+        writes.append(write)
     return writes
 
 

@@ -50,7 +50,7 @@ def comments_index():
 '''
 
 NEAR_MISSES = '''import fastapi
-from flask import Flask
+from flask import Flask, redirect, render_template, request
 
 app = Flask(__name__)
 api = fastapi.FastAPI()
@@ -74,6 +74,15 @@ def show_user(user_id):
     filters.update(active=True)
     cache.delete("users")
     return {}
+
+
+@app.route("/api/v1/users/new", methods=["GET", "POST"])
+def new_user():
+    if request.method == "POST":
+        db.session.add(User(name=request.form["name"]))
+        db.session.commit()
+        return redirect("/")
+    return render_template("new_user.html")
 
 
 @api.get("/api/v1/reports/{name}")

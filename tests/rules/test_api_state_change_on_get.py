@@ -452,3 +452,92 @@ def test_fastapi_post_and_requests_session_are_not_reported():
         return {}
     """
     assert findings(source, "API001") == []
+
+
+# --- writes that only other methods reach -----------------------------------------------------
+
+FORM_VIEWS = [
+    """\
+    if request.method == "POST":
+        db.session.add(Item(name=request.form["name"]))
+        db.session.commit()
+        return redirect("/items")
+    return render_template("new_item.html")
+    """,
+    """\
+    if request.method == 'GET':
+        return render_template("new_item.html")
+    db.session.add(Item(name=request.form["name"]))
+    db.session.commit()
+    return redirect("/items")
+    """,
+    """\
+    form = ItemForm()
+    if form.validate_on_submit():
+        db.session.add(Item(name=form.name.data))
+        db.session.commit()
+        return redirect("/items")
+    return render_template("new_item.html", form=form)
+    """,
+    """\
+    if request.method != "GET":
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+    """\
+    if request.method in ("POST", "PUT") and request.form:
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+    """\
+    if request.method == "GET":
+        items = Item.query.all()
+    else:
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+    """\
+    if "POST" == request.method:
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+]
+
+FORM_VIEWS_THAT_WRITE_ON_GET = [
+    """\
+    if request.method == "GET":
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+    """\
+    if request.method == "POST":
+        flash("saved")
+    db.session.commit()
+    return render_template("new_item.html")
+    """,
+    """\
+    if request.args:
+        pass
+    elif request.method == "GET":
+        return render_template("new_item.html")
+    db.session.commit()
+    return redirect("/items")
+    """,
+    """\
+    if request.method not in ("POST", "PUT"):
+        db.session.commit()
+    return render_template("new_item.html")
+    """,
+]
+
+
+@pytest.mark.parametrize("body", FORM_VIEWS)
+def test_writes_only_other_methods_reach_are_not_reported(body):
+    source = flask_handler('@app.route("/items/new", methods=["GET", "POST"])', body)
+    assert findings(source, "API001") == []
+
+
+@pytest.mark.parametrize("body", FORM_VIEWS_THAT_WRITE_ON_GET)
+def test_writes_a_get_can_still_reach_are_reported(body):
+    source = flask_handler('@app.route("/items/new", methods=["GET", "POST"])', body)
+    assert lines_of(source, "API001") == [8]

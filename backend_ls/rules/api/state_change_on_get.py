@@ -31,10 +31,10 @@ class StateChangeOnGet(Rule):
 
     def check(self, context):
         seen = set()
-        for route in context.facts.routes:
+        for route in context.routes:
             if route.methods is None or "GET" not in route.methods or route.anchor in seen:
                 continue
-            writes = writes_in(context.facts, route.handler)
+            writes = writes_in(context.facts, route.handler, "GET")
             if not writes:
                 continue
             seen.add(route.anchor)

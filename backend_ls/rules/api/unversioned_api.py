@@ -52,7 +52,8 @@ class UnversionedApi(Rule):
 
     def check(self, context):
         anchors: dict[Span, _Anchor] = {}
-        for route in context.facts.routes:
+        # With the workspace index, a prefix string of this module may carry routes of others.
+        for route in context.routes_through_module:
             path = route.path
             if path is None:
                 continue  # part of it is built at run time
@@ -83,14 +84,19 @@ def _locate(route: Route, root: str) -> tuple[PathPart, int | None] | None:
     for part in route.parts:
         for match in SEGMENT.finditer(part.text or ""):
             if wanted == 0:  # the root is "/": the version goes before the first segment
-                return (part, match.start()) if part.span is not None else None
+                return (part, match.start()) if _here(part) else None
             consumed += 1
             if consumed == wanted:
-                return (part, match.end()) if part.span is not None else None
+                return (part, match.end()) if _here(part) else None
     if wanted == 0:
         own = route.parts[-1]
-        return (own, None) if own.span is not None else None
+        return (own, None) if _here(own) else None
     return None
+
+
+def _here(part: PathPart) -> bool:
+    """The string is written in the module being checked (others report their own strings)."""
+    return part.span is not None and part.module is None
 
 
 def _fix(anchor: _Anchor, lines: list[str]) -> Fix | None:
