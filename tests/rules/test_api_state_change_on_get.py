@@ -541,3 +541,66 @@ def test_writes_only_other_methods_reach_are_not_reported(body):
 def test_writes_a_get_can_still_reach_are_reported(body):
     source = flask_handler('@app.route("/items/new", methods=["GET", "POST"])', body)
     assert lines_of(source, "API001") == [8]
+
+
+# --- routes registered by call and class-based views ------------------------------------------
+
+METHOD_VIEW = """\
+from flask import Flask
+from flask.views import MethodView
+
+app = Flask(__name__)
+
+
+class ItemAPI(MethodView):
+    def get(self, item_id):
+        db.session.delete(Item.query.get(item_id))
+        db.session.commit()
+        return ""
+{extra}
+
+app.add_url_rule("/items/<int:item_id>", view_func=ItemAPI.as_view("item"))
+"""
+
+
+def test_method_view_get_is_reported_at_its_def_and_renamed():
+    source = METHOD_VIEW.format(extra="")
+    found = findings(source, "API001")
+    assert [f.span.start for f in found] == [(8, 4)]
+    assert found[0].fix.title == "Rename `get` to `delete`"
+    assert "    def delete(self, item_id):\n" in fixed(source)
+
+
+def test_method_view_get_is_not_renamed_onto_an_existing_method():
+    extra = """
+    def delete(self, item_id):
+        return "", 204
+"""
+    found = findings(METHOD_VIEW.format(extra=extra), "API001")
+    assert [f.span.start for f in found] == [(8, 4)]
+    assert found[0].fix is None
+
+
+def test_add_url_rule_routes():
+    source = """\
+    from flask import Flask
+
+    app = Flask(__name__)
+
+
+    def touch():
+        db.session.commit()
+        return ""
+
+
+    def show():
+        return ""
+
+
+    app.add_url_rule("/touch", "touch", touch)
+    app.add_url_rule("/show", "show", show)
+    app.add_url_rule("/poke", view_func=touch, methods=["POST"])
+    """
+    found = findings(textwrap.dedent(source), "API001")
+    assert [f.span.start[0] for f in found] == [15]
+    assert 'app.add_url_rule("/touch", "touch", touch, methods=["POST"])' in fixed(source)

@@ -63,6 +63,17 @@ def _fix(route: Route, method: str, context) -> Fix | None:
         remaining = [m for m in route.methods or () if m not in READ_METHODS]
         title = "Remove GET from the methods" if remaining else f"Change the method to {method}"
         return Fix(title, Applicability.UNSAFE, (replace(route.methods_value.span, text),))
+    function = context.facts.functions.get(route.handler)
+    if function is not None and function.class_name and function.name == "get":
+        # A class-based view answers GET through its `get` method: rename it, unless the class
+        # has a method of the new name already.
+        if f"{function.class_name}.{method.lower()}" in context.facts.functions:
+            return None
+        return Fix(
+            f"Rename `get` to `{method.lower()}`",
+            Applicability.UNSAFE,
+            (replace(function.name_span, method.lower()),),
+        )
     if not route.methods_explicit:  # Flask's `route` (and `api_route`) default to GET
         call = next((c for c in context.facts.calls if c.close_paren == route.decorator_close_paren), None)
         if call is None or call.star_kwargs:
