@@ -170,20 +170,20 @@ def write_of(call: Call, facts: ModuleFacts, function: Function | None = None) -
     # that happens to be called `query` (often a dict of parameters) is not enough.
     if name in ("update", "delete") and QUERY_SEGMENTS & set(receiver[1:]):
         return Write(MANAGER_OPERATIONS[name], call, "query")
-    if root in NOT_RECORD_LIBRARIES:
-        return None
     kind = _verb_kind(name)
     if kind is None:
         return None
-    if not receiver or name != VERB_NAME.match(name).group(1):
-        return Write(kind, call, "name")  # `delete_user(...)`, `repo.create_order(...)`, `save(...)`
-    # A bare verb as a method is also the name of list, dict, set and cache methods: only the
-    # shapes that belong to records count.
-    if name in ("save", "delete") and not call.args and not call.star_args:
-        return Write(kind, call, "record")  # `order.save()`, `comment.delete()` (a file's `save(path)` has one)
-    if receiver[-1][:1].isupper():
-        return Write(kind, call, "record")  # a class: `User.create(...)`, `stripe.Customer.create(...)`
-    return None
+    if receiver and name == VERB_NAME.match(name).group(1):
+        # A bare verb as a method is also the name of list, dict, set and cache methods: only the
+        # shapes that belong to records count, whatever library the record comes from.
+        if name in ("save", "delete") and not call.args and not call.star_args:
+            return Write(kind, call, "record")  # `order.save()`, `comment.delete()` (a file's `save(path)` has one)
+        if receiver[-1][:1].isupper():
+            return Write(kind, call, "record")  # a class: `User.create(...)`, `stripe.Customer.create(...)`
+        return None
+    if root in NOT_RECORD_LIBRARIES:
+        return None
+    return Write(kind, call, "name")  # `delete_user(...)`, `repo.create_order(...)`, `save(...)`
 
 
 def _verb_kind(name: str) -> str | None:

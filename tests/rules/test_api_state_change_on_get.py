@@ -312,6 +312,7 @@ def test_what_is_not_a_record_write_is_not_reported(statement):
         ("from flask_jwt_extended import create_access_token", "create_access_token(identity=1)"),
         ("from sqlalchemy import create_engine", "create_engine('sqlite://')"),
         ("import functools", "functools.update_wrapper(a, b)"),
+        ("from django.contrib.auth import update_session_auth_hash", "update_session_auth_hash(request, user)"),
     ],
 )
 def test_library_calls_that_do_not_touch_records_are_not_reported(imports, statement):
@@ -604,3 +605,10 @@ def test_add_url_rule_routes():
     found = findings(textwrap.dedent(source), "API001")
     assert [f.span.start[0] for f in found] == [15]
     assert 'app.add_url_rule("/touch", "touch", touch, methods=["POST"])' in fixed(source)
+
+
+def test_a_record_of_a_library_model_is_still_a_record():
+    source = "from django.contrib.auth.models import User\n" + flask_handler(
+        '@app.get("/users/new")', "user = User(username='guest')\nuser.save()\nreturn 'ok'\n"
+    )
+    assert lines_of(source, "API001") == [9]
