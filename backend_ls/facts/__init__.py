@@ -6,6 +6,7 @@ from backend_ls.facts.branches import method_branches
 from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
 from backend_ls.facts.model import ModuleFacts
+from backend_ls.facts.models import models_in_module
 from backend_ls.facts.records import record_fetches
 from backend_ls.facts.router_graph import RouterGraph
 from backend_ls.facts.routes import (
@@ -46,6 +47,7 @@ def module_facts(module, path: str) -> ModuleFacts:
         registrations=tuple(registrations),
         hooks=tuple(hooks),
         classes=walk.class_defs,
+        models=tuple(models_in_module(walk, module)),
         fetches=tuple(record_fetches(module, walk)),
         method_branches=tuple(method_branches(module)),
     )

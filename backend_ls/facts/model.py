@@ -197,6 +197,7 @@ class ModuleFacts:
     registrations: tuple["Registration", ...] = ()
     hooks: tuple["RequestHook", ...] = ()
     classes: dict[str, ClassDef] = field(default_factory=dict)
+    models: tuple[Model, ...] = ()
     fetches: tuple["RecordFetch", ...] = ()  # single-record fetches in functions (facts/records.py)
     # Code that runs only for some request methods: `if request.method == "POST":` (facts/branches.py)
     method_branches: tuple["MethodBranch", ...] = ()
@@ -247,3 +248,106 @@ class RequestHook:
     function: str  # qualified name of the hook function in this module
     framework: str
     span: Span
+
+
+# --- Models (facts/models.py): what each class declares itself; a field that cannot be decided
+# statically is None. Names of ORM types and flags follow the ORM's own spelling.
+
+
+@dataclass(frozen=True)
+class ModelBase:
+    """One entry of a model class's base list."""
+
+    text: str  # as written: "Base", "db.Model", "TimestampMixin"
+    qualname: str | None  # a class of this module: its qualname; else resolved through imports
+    span: Span
+    local: bool  # a class defined in this module
+    # "declarative" (the ORM's root: declarative_base(), a DeclarativeBase subclass, db.Model,
+    # SQLModel, models.Model), "model" (a mapped model), "abstract" (an abstract model), "mixin" (an
+    # unmapped class with ORM attributes), "plain" (object, a class with no ORM meaning), or None when
+    # it cannot be told here (a class from another module: the workspace index settles it).
+    kind: str | None
+
+
+@dataclass(frozen=True)
+class Column:
+    """A column a model declares: SQLAlchemy Column / mapped_column / Mapped[...], a SQLModel field,
+    a Django field that holds a value (ForeignKey and OneToOneField included)."""
+
+    name: str  # the attribute
+    name_span: Span
+    column_name: str | None  # in the table: the explicit name or db_column; Django FK: "<name>_id"
+    # The explicit type, canonical: "Integer", "String", "Float", "Numeric", "CharField", "ForeignKey";
+    # None when the ORM derives it from python_type or the type is not a known ORM type.
+    type_name: str | None
+    type_text: str | None  # the type as written: "String(80)", "db.Float", "models.CharField"
+    type_span: Span | None
+    python_type: str | None  # from Mapped[...] or a SQLModel annotation, Optional removed: "float"
+    primary_key: bool | None
+    index: bool | None  # its own declaration asks for an index (Django: db_index or the field's default)
+    unique: bool | None
+    nullable: bool | None  # as the ORM will create it (explicit, else the ORM's default)
+    foreign_key: str | None  # "users.id", "User.id"; Django: the target model, "self" as the model's name
+    db_index_explicit_false: bool  # `db_index=False` (Django) / `index=False` written out
+    call_close_paren: Point | None  # where a keyword argument goes; None without a call
+    keywords: tuple[str, ...]  # the keyword arguments written in the call
+
+
+@dataclass(frozen=True)
+class Relationship:
+    """A relationship attribute: SQLAlchemy relationship(), SQLModel Relationship(), Django
+    ForeignKey / OneToOneField / ManyToManyField."""
+
+    name: str
+    name_span: Span
+    target: str | None  # the model name as written: "Address", "auth.User"
+    kind: str | None  # "many-to-one", "one-to-many", "one-to-one", "many-to-many"
+    collection: bool | None  # the attribute holds a collection (SQLAlchemy's uselist)
+    # SQLAlchemy's loading strategy ("select" by default, "joined", "selectin", "subquery", "dynamic",
+    # "write_only", "raise", "noload", ...); Django relations always load lazily: "select".
+    lazy: str | None
+    back_populates: str | None
+    backref: str | None  # the name of the reverse attribute a backref= creates
+    backref_lazy: str | None
+    related_name: str | None  # Django
+    secondary: str | None  # association table / SQLModel link_model / Django through, as written
+    call_close_paren: Point | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class TableIndex:
+    """An index or constraint declared for the table: `__table_args__` (or a module-level
+    `Index(..., Model.col)`), Django `Meta.indexes` / `constraints` / `unique_together` / `index_together`."""
+
+    kind: str  # "index", "unique", "primary_key"
+    # In order; SQLAlchemy strings are column names, Django strings field names; None for an expression.
+    columns: tuple[str | None, ...]
+    unique: bool | None
+    name: str | None
+    span: Span
+
+
+@dataclass(frozen=True)
+class Model:
+    """A class that maps a table, or an abstract model or mixin that gives columns to one."""
+
+    name: str
+    qualname: str
+    name_span: Span
+    orm: str  # "sqlalchemy", "flask_sqlalchemy", "sqlmodel", "django"
+    table_name: str | None
+    bases: tuple[ModelBase, ...]
+    abstract: bool
+    is_mixin: bool | None  # not mapped itself, gives its attributes to the classes that inherit it
+    columns: tuple[Column, ...]
+    relationships: tuple[Relationship, ...]
+    indexes: tuple[TableIndex, ...]
+    indexes_known: bool  # False when part of the table's index definitions could not be read
+    inherits_mapped: bool | None  # derives from another mapped model
+
+    def column(self, name: str) -> Column | None:
+        for column in self.columns:
+            if column.name == name:
+                return column
+        return None
