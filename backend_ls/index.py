@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from backend_ls import __version__
+from backend_ls.django_routes import django_exported, django_routes
 from backend_ls.facts.model import ModuleFacts, Route
 from backend_ls.facts.router_graph import OWN_ORIGINS, Key, RouterGraph
 
@@ -169,7 +170,7 @@ class IndexedModule:
 def exported(facts: ModuleFacts) -> tuple:
     """The parts of a module's facts that checks in other modules read."""
     registered_elsewhere = tuple(route for route in facts.routes if route.handler_symbol is not None)
-    return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports)
+    return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports, django_exported(facts))
 
 
 class WorkspaceIndex:
@@ -324,6 +325,7 @@ class WorkspaceIndex:
                     own.setdefault((route.anchor, route.handler, route.methods), route)
             routes = self.graph().compose(key, [_own_only(route) for route in own.values()])
             routes += self._registered_elsewhere().get(key, [])
+            routes += django_routes(self, key, facts)  # URLconfs anywhere reaching this module's views
             return sorted(routes, key=lambda route: route.anchor)
 
     def _registered_elsewhere(self) -> dict[str, list[Route]]:
