@@ -110,8 +110,15 @@ def _probe(callback, groups) -> list[tuple[str, str]]:
 
 
 def main(project: str, settings: str) -> None:
+    sys.dont_write_bytecode = True  # leave the fixture as it is
     sys.path.insert(0, os.path.abspath(project))
     os.environ["DJANGO_SETTINGS_MODULE"] = settings
+    import importlib
+
+    # The probes run views that query; an in-memory database keeps the fixture free of files.
+    importlib.import_module(settings).DATABASES = {
+        "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}
+    }
     import django
 
     django.setup()
