@@ -47,7 +47,7 @@ def analyse_module(module, lines: list[str], path: str, settings: Settings, rule
 def check_facts(facts: ModuleFacts, lines: list[str], settings: Settings, ruleset: RuleSet, index=None) -> Analysis:
     """Run the enabled checks over a module's facts (the parse tree is not needed any more)."""
     path = facts.path
-    analysis = Analysis(facts=facts)
+    analysis = Analysis(facts=facts, problems=list(facts.problems))
     context = RuleContext(facts=facts, lines=lines, settings=settings, index=index)
     for code, rule in ruleset.rules.items():
         if not settings.enabled(code, path):
@@ -58,10 +58,11 @@ def check_facts(facts: ModuleFacts, lines: list[str], settings: Settings, rulese
             log.exception("%s failed on %s", code, path)
             analysis.problems.append(f"{code} failed on {path}: {error!r}")
             continue
-        severity = settings.severity_of(code, rule.document.severity)
+        configured = settings.severity_of(code, None)  # None: the user set none for this code
         for finding in found:
             if is_suppressed(lines, finding.span.start[0], code):
                 continue
+            severity = configured or finding.severity or rule.document.severity
             analysis.findings.append(dataclasses.replace(finding, rule=rule.document.id, severity=severity))
     analysis.findings.sort(key=lambda f: (f.span, f.code))
     return analysis

@@ -31,6 +31,29 @@ class Settings:
     api_roots: tuple[str, ...] = ("/api",)
     http_timeout: int = 10
     debounce_ms: int = 40
+    # SEC001 / SEC002: entries are words or names, matched against the words of a decorator, a
+    # dependency or a path (`login_required` -> "login", "required"); a multi-word entry matches
+    # its words in order ("current_user" matches `get_current_active_user`).
+    auth_decorators: tuple[str, ...] = (
+        "login", "auth", "authenticated", "authentication", "authorize", "authorized", "jwt", "token",
+        "permission", "permissions", "perm", "role", "roles", "scope", "scopes", "user_passes_test",
+        "staff_member_required", "admin_required", "superuser_required",
+    )
+    auth_dependencies: tuple[str, ...] = (
+        "current_user", "active_user", "superuser", "auth", "authenticate", "authenticated",
+        "authorization", "authorize", "authorized", "token", "jwt", "oauth2", "oauth", "login",
+        "permission", "permissions", "role", "roles", "scopes", "api_key", "apikey", "bearer",
+        "credentials", "verify_user", "require_user",
+    )
+    public_paths: tuple[str, ...] = (
+        "login", "logout", "register", "signup", "sign_up", "signin", "sign_in", "token", "auth",
+        "webhook", "health", "healthz", "ping",
+    )
+    rate_limit_decorators: tuple[str, ...] = ("limit", "shared_limit", "ratelimit", "rate_limit", "rate_limiter", "throttle")
+    rate_limited_paths: tuple[str, ...] = (
+        "login", "signin", "sign_in", "token", "signup", "sign_up", "register", "password_reset",
+        "reset_password", "forgot_password", "otp",
+    )
     root: str | None = None  # the folder of the pyproject.toml the settings came from
 
     def enabled(self, code: str, path: str | None = None) -> bool:
@@ -43,7 +66,7 @@ class Settings:
                     return False
         return True
 
-    def severity_of(self, code: str, default: str) -> str:
+    def severity_of(self, code: str, default: str | None) -> str | None:
         best = None
         for key, value in self.severity.items():
             if code.startswith(key) and (best is None or len(key) > len(best)):
@@ -115,6 +138,11 @@ CONVERTERS = {
     "api_roots": _string_list,
     "http_timeout": _positive_int,
     "debounce_ms": _positive_int,
+    "auth_decorators": _string_list,
+    "auth_dependencies": _string_list,
+    "public_paths": _string_list,
+    "rate_limit_decorators": _string_list,
+    "rate_limited_paths": _string_list,
 }
 
 

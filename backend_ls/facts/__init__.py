@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+import logging
+from dataclasses import dataclass
+
 from backend_ls.facts.branches import method_branches
+from backend_ls.facts.django import django_facts
+from backend_ls.facts.exceptions import except_blocks
 from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
+from backend_ls.facts.instances import instances_in
+from backend_ls.facts.loops import loops_in
 from backend_ls.facts.model import ModuleFacts
 from backend_ls.facts.models import models_in_module
 from backend_ls.facts.records import record_fetches
+from backend_ls.facts.responses import responses_in, return_annotations
 from backend_ls.facts.router_graph import RouterGraph
+from backend_ls.facts.serialization import serializations_in, serializer_methods
 from backend_ls.facts.routes import (
     call_routes_in_module,
     hooks_in_module,
@@ -17,40 +27,278 @@ from backend_ls.facts.routes import (
     routes_in_module,
     starlette_routes_in_module,
 )
-from backend_ls.facts.walk import walk_module
+from backend_ls.facts.walk import Walk, module_scope, walk_module, walk_statements
 
 FRAMEWORKS = (FLASK, FASTAPI)
+log = logging.getLogger(__name__)
 
 
-def module_facts(module, path: str) -> ModuleFacts:
-    walk = walk_module(module, path)
-    routers = [d for framework in FRAMEWORKS for d in routers_in_module(walk, framework)]
-    registrations = [r for framework in FRAMEWORKS for r in registrations_in_module(walk, framework)]
-    own_routes = [route for framework in FRAMEWORKS for route in routes_in_module(walk, framework)]
-    own_routes += [route for framework in FRAMEWORKS for route in call_routes_in_module(walk, framework)]
-    own_routes += starlette_routes_in_module(walk)
-    hooks = [hook for framework in FRAMEWORKS for hook in hooks_in_module(walk, framework)]
+def module_facts(module, path: str, cache: "StatementCache | None" = None, lines: list[str] | None = None) -> ModuleFacts:
+    """The facts of a module. With a `cache` (and the module's `lines`), the facts of every
+    top-level statement whose text, position and module-level names are unchanged since the last
+    call are reused, so a keystroke costs the statement it touched (the editor's path)."""
+    problems: list[str] = []
+
+    def guarded(what: str, extract, *args):
+        """One adapter failing on odd code (mid-keystroke) must not cost the module its other facts."""
+        try:
+            return extract(*args)
+        except Exception as error:
+            log.warning("%s: cannot take the %s facts", path, what, exc_info=True)
+            problems.append(f"{path}: the {what} facts could not be taken ({type(error).__name__}: {error})")
+            return []
+
+    scope = module_scope(module)
+    if cache is None or lines is None:
+        pieces = [_statement_facts(walk_statements(module.children, scope, path), _Statements(module.children), guarded)]
+    else:
+        pieces = cache.pieces(module, lines, scope, path, lambda nodes: _statement_facts(
+            walk_statements(nodes, scope, path), _Statements(nodes), guarded))
+    merged = _merge(pieces)
+
+    def module_wide():
+        walk = walk_module(module, path) if cache is not None else merged.walk
+        return _module_wide_facts(walk, module, guarded)
+
+    if cache is None or lines is None:
+        wide = module_wide()
+    else:
+        wide = cache.module_wide(module, lines, module_wide, problems)
+    routes = merged.routes + wide.routes
     # Prefixes this module shows on its own; the workspace index recomposes them across modules.
     graph = RouterGraph()
-    graph.add_module("", _Partial(routers, registrations))
-    routes = graph.compose("", own_routes)
+    graph.add_module("", _Partial(merged.routers, merged.registrations, merged.hooks + wide.hooks))
+    routes = graph.compose("", routes)
     routes.sort(key=lambda route: route.anchor)
     return ModuleFacts(
         path=path,
-        imports=walk.imports,
+        imports=dict(scope.imports),
         import_end_line=_import_end_line(module),
-        functions=walk.functions,
+        functions=merged.functions,
         routes=tuple(routes),
+        calls=merged.calls,
+        assignments=merged.assignments,
+        routers=merged.routers,
+        registrations=merged.registrations,
+        hooks=merged.hooks + wide.hooks,
+        classes=merged.class_defs,
+        models=tuple(wide.models),
+        fetches=merged.fetches,
+        method_branches=merged.method_branches,
+        django=wide.django or None,
+        loops=merged.loops,
+        responses=merged.responses,
+        return_annotations=merged.return_annotations,
+        except_blocks=merged.except_blocks,
+        instances=merged.instances,
+        serializations=merged.serializations,
+        serializer_methods=merged.serializer_methods,
+        problems=tuple(problems) + merged.problems + wide.problems,
+    )
+
+
+@dataclass(frozen=True)
+class StatementFacts:
+    """What one or more top-level statements hold, on their own (given the module-level names)."""
+
+    functions: dict
+    calls: tuple
+    assignments: tuple
+    class_defs: dict
+    routers: tuple
+    registrations: tuple
+    routes: tuple
+    hooks: tuple
+    fetches: tuple
+    method_branches: tuple
+    problems: tuple
+    walk: Walk | None = None  # only while the tree it came from is current
+    loops: tuple = ()
+    responses: tuple = ()
+    return_annotations: tuple = ()
+    except_blocks: tuple = ()
+    instances: tuple = ()
+    serializations: tuple = ()
+    serializer_methods: tuple = ()
+
+
+def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts:
+    """Facts that depend on the statements themselves only: adapters that read one definition."""
+    routers, registrations, routes, hooks = [], [], [], []
+    for framework in FRAMEWORKS:
+        routers += guarded(f"{framework.name} router", routers_in_module, walk, framework)
+        registrations += guarded(f"{framework.name} registration", registrations_in_module, walk, framework)
+        routes += guarded(f"{framework.name} route", routes_in_module, walk, framework)
+        hooks += guarded(f"{framework.name} hook", hooks_in_module, walk, framework)
+    return StatementFacts(
+        functions=walk.functions,
         calls=tuple(walk.calls),
         assignments=tuple(walk.assignments),
+        class_defs=walk.class_defs,
         routers=tuple(routers),
         registrations=tuple(registrations),
+        routes=tuple(routes),
         hooks=tuple(hooks),
-        classes=walk.class_defs,
-        models=tuple(models_in_module(walk, module)),
-        fetches=tuple(record_fetches(module, walk)),
-        method_branches=tuple(method_branches(module)),
+        fetches=tuple(guarded("record fetch", record_fetches, view, walk)),
+        method_branches=tuple(guarded("method branch", method_branches, view)),
+        problems=(),
+        walk=walk,
+        loops=tuple(guarded("loop", loops_in, view, walk)),
+        responses=tuple(guarded("response", responses_in, view, walk)),
+        return_annotations=tuple(guarded("return annotation", return_annotations, view, walk)),
+        except_blocks=tuple(guarded("except block", except_blocks, view, walk)),
+        instances=tuple(guarded("instance", instances_in, view, walk)),
+        serializations=tuple(guarded("serialization", serializations_in, view, walk)),
+        serializer_methods=tuple(guarded("serializer method", serializer_methods, view, walk)),
     )
+
+
+@dataclass(frozen=True)
+class WideFacts:
+    """Facts that read across the module's statements (a view registered by name, a model's bases)."""
+
+    routes: tuple
+    hooks: tuple
+    models: tuple
+    django: object
+    problems: tuple = ()
+
+
+def _module_wide_facts(walk: Walk, module, guarded) -> WideFacts:
+    routes: list = []
+    for framework in FRAMEWORKS:
+        routes += guarded(f"{framework.name} route", call_routes_in_module, walk, framework)
+    routes += guarded("starlette route", starlette_routes_in_module, walk)
+    return WideFacts(
+        routes=tuple(routes),
+        hooks=(),
+        models=tuple(guarded("model", models_in_module, walk, module)),
+        django=guarded("django", django_facts, module, walk) or None,
+    )
+
+
+def _merge(pieces: list[StatementFacts]) -> StatementFacts:
+    if len(pieces) == 1:
+        return pieces[0]
+    functions, class_defs = {}, {}
+    for piece in pieces:
+        functions.update(piece.functions)
+        class_defs.update(piece.class_defs)
+
+    def joined(name):
+        return tuple(item for piece in pieces for item in getattr(piece, name))
+
+    return StatementFacts(
+        functions=functions,
+        calls=joined("calls"),
+        assignments=joined("assignments"),
+        class_defs=class_defs,
+        routers=joined("routers"),
+        registrations=joined("registrations"),
+        routes=joined("routes"),
+        hooks=joined("hooks"),
+        fetches=joined("fetches"),
+        method_branches=joined("method_branches"),
+        problems=joined("problems"),
+        loops=joined("loops"),
+        responses=joined("responses"),
+        return_annotations=joined("return_annotations"),
+        except_blocks=joined("except_blocks"),
+        instances=joined("instances"),
+        serializations=joined("serializations"),
+        serializer_methods=joined("serializer_methods"),
+    )
+
+
+class _Statements:
+    """Some top-level statements seen as a module, for adapters written against a whole module."""
+
+    type = "file_input"
+
+    def __init__(self, nodes):
+        self.children = list(nodes)
+        self._used_names = None
+
+    def get_used_names(self) -> dict:
+        if self._used_names is None:
+            names: dict[str, list] = {}
+            for node in self.children:
+                leaf = node.get_first_leaf()
+                end = node.end_pos
+                while leaf is not None and leaf.start_pos < end:
+                    if leaf.type == "name":
+                        names.setdefault(leaf.value, []).append(leaf)
+                    leaf = leaf.get_next_leaf()
+            self._used_names = names
+        return self._used_names
+
+
+class StatementCache:
+    """Per open document: the facts of each top-level statement, and of the module-wide adapters,
+    from the last analysis, keyed by the source they were computed from."""
+
+    def __init__(self):
+        self._pieces: dict[tuple, StatementFacts] = {}
+        self._wide: tuple[tuple, WideFacts] | None = None
+
+    def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
+        names = scope.signature()
+        fresh: dict[tuple, StatementFacts] = {}
+        result = []
+        for node in module.children:
+            if node.type == "endmarker":
+                continue
+            key = (_source(lines, node), node.start_pos[0], names)
+            piece = self._pieces.get(key)
+            if piece is None:
+                piece = dataclasses.replace(compute([node]), walk=None)
+            fresh[key] = piece
+            result.append(piece)
+        self._pieces = fresh  # what is not in this version of the text is gone
+        return result
+
+    def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
+        """Module-wide facts are recomputed only when something they can read changed: any
+        statement but a function's body (its decorators and signature count)."""
+        key = tuple(
+            (_outline(lines, node), node.start_pos[0]) for node in module.children if node.type != "endmarker"
+        )
+        if self._wide is not None and self._wide[0] == key:
+            return self._wide[1]
+        before = len(problems)
+        wide = compute()
+        wide = dataclasses.replace(wide, problems=tuple(problems[before:]))
+        del problems[before:]
+        self._wide = (key, wide)
+        return wide
+
+
+def _source(lines: list[str], node) -> str:
+    (start_line, start_column), (end_line, end_column) = node.start_pos, node.end_pos
+    if start_line == end_line:
+        return lines[start_line - 1][start_column:end_column] if start_line <= len(lines) else ""
+    return lines[start_line - 1][start_column:] + "".join(lines[start_line:end_line - 1]) + (
+        lines[end_line - 1][:end_column] if end_line <= len(lines) else ""
+    )
+
+
+def _outline(lines: list[str], node) -> str:
+    """A statement's source, with a function's body left out (decorators and signature kept)."""
+    definition = node
+    if definition.type in ("decorated", "async_stmt", "async_funcdef"):
+        definition = definition.children[-1]
+        if definition.type in ("async_stmt", "async_funcdef"):
+            definition = definition.children[-1]
+    if definition.type != "funcdef":
+        return _source(lines, node)
+    body = definition.children[-1]
+    head_end = body.start_pos
+    return _source(lines, _Span(node.start_pos, head_end))
+
+
+class _Span:
+    def __init__(self, start, end):
+        self.start_pos, self.end_pos = start, end
 
 
 def _import_end_line(module) -> int:
@@ -70,8 +318,9 @@ def _import_end_line(module) -> int:
 
 
 class _Partial:
-    """The two fields of ModuleFacts a RouterGraph reads, before the facts exist."""
+    """The fields of ModuleFacts a RouterGraph reads, before the facts exist."""
 
-    def __init__(self, routers, registrations):
+    def __init__(self, routers, registrations, hooks=()):
         self.routers = routers
         self.registrations = registrations
+        self.hooks = hooks

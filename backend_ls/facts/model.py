@@ -13,7 +13,13 @@ from backend_ls.positions import Point, Span
 
 if TYPE_CHECKING:
     from backend_ls.facts.branches import MethodBranch
+    from backend_ls.facts.django import DjangoFacts
+    from backend_ls.facts.drf import ViewOption
+    from backend_ls.facts.exceptions import ExceptBlock
+    from backend_ls.facts.instances import Instance
     from backend_ls.facts.records import RecordFetch
+    from backend_ls.facts.responses import Response
+    from backend_ls.facts.serialization import Serialization, SerializerMethod
 
 
 @dataclass(frozen=True)
@@ -32,6 +38,8 @@ class Value:
     parts: tuple["Value", ...] = ()
     # For a dict display: its `key: value` entries in order (`**spread` entries are left out).
     items: tuple[tuple["Value", "Value"], ...] = ()
+    # For a list or tuple display: its entries in order (none for a comprehension).
+    elements: tuple["Value", ...] = ()
 
     @property
     def is_literal(self) -> bool:
@@ -59,6 +67,7 @@ class Call:
     # "()" appended for a call and "[]" for a subscript; "?" for a base that is not a name.
     # `User.query.filter_by(id=1).update(...)` -> ("User", "query", "filter_by()", "update").
     chain: tuple[str, ...] = ()
+    star_kwargs_values: tuple[Value, ...] = ()  # the expressions after `**`: `data` in `User(**data)`
 
     def keyword(self, name: str) -> Value | None:
         for key, value in self.keywords:
@@ -135,12 +144,25 @@ class Route:
     # (`app.add_url_rule("/x", view_func=views.show)`); None when the handler is in this module.
     handler_symbol: str | None = None
     dependencies: tuple[Value, ...] = ()  # FastAPI `dependencies=[...]` of the route itself
+    # Set by the router graph (facts/router_graph.py): the `dependencies=[...]` arguments of the
+    # app, the routers and the `include_router` calls above the route, outermost first, and the
+    # request hooks (`before_request`) of the app and blueprints it passes through.
+    inherited_dependencies: tuple[Value, ...] = ()
+    hooks: tuple["RequestHook", ...] = ()
+    # Django / DRF (backend_ls/django_routes.py): the view class routed (qualname in the handler's
+    # module), the viewset action ("list", "retrieve", an `@action` name), and the view's policy
+    # attributes (permission_classes, throttle_classes, pagination_class, ...), inherited included.
+    view_class: str | None = None
+    action: str | None = None
+    view_options: tuple["ViewOption", ...] = ()
 
     @property
     def path(self) -> str | None:
         """The full path, or None when a part of it is not static."""
         if any(part.text is None for part in self.parts):
             return None
+        if self.framework in ("django", "drf"):  # Django joins the pieces exactly as written
+            return "/" + "".join(part.text for part in self.parts)  # type: ignore[misc]
         return join_path(part.text for part in self.parts)  # type: ignore[misc]
 
 
@@ -182,6 +204,7 @@ class ClassDef:
     qualname: str  # "Config", "Outer.Inner", "create_app.Config"
     name_span: Span
     bases: tuple[Value, ...]  # positional entries of the base list, resolved where possible
+    decorators: tuple[Value, ...] = ()  # `@method_decorator(login_required, name="dispatch")`
 
 
 @dataclass(frozen=True)
@@ -196,11 +219,26 @@ class ModuleFacts:
     routers: tuple["RouterDef", ...] = ()
     registrations: tuple["Registration", ...] = ()
     hooks: tuple["RequestHook", ...] = ()
+    problems: tuple[str, ...] = ()  # adapters that failed on this module, for the log
     classes: dict[str, ClassDef] = field(default_factory=dict)
     models: tuple[Model, ...] = ()
     fetches: tuple["RecordFetch", ...] = ()  # single-record fetches in functions (facts/records.py)
     # Code that runs only for some request methods: `if request.method == "POST":` (facts/branches.py)
     method_branches: tuple["MethodBranch", ...] = ()
+    # URL patterns, DRF routers and settings of a Django project (facts/django.py); None if none.
+    django: "DjangoFacts | None" = None
+    loops: tuple["Loop", ...] = ()  # `for` statements (facts/loops.py)
+    # What each `return` answers: body, status, response class (facts/responses.py).
+    responses: tuple["Response", ...] = ()
+    return_annotations: tuple[tuple[str, Value], ...] = ()  # (function, `-> annotation`)
+    # Except blocks and catch-all error handlers, with the expressions exposing the exception
+    # (facts/exceptions.py).
+    except_blocks: tuple["ExceptBlock", ...] = ()
+    # Local names holding model records (facts/instances.py); whole-object serializations and the
+    # serializing methods of classes (facts/serialization.py).
+    instances: tuple["Instance", ...] = ()
+    serializations: tuple["Serialization", ...] = ()
+    serializer_methods: tuple["SerializerMethod", ...] = ()
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
         """Calls made by a function's own body (not by the functions nested in it, unless asked)."""
@@ -208,6 +246,16 @@ class ModuleFacts:
             prefix = function + "."
             return [c for c in self.calls if c.function == function or (c.function or "").startswith(prefix)]
         return [call for call in self.calls if call.function == function]
+
+
+@dataclass(frozen=True)
+class Loop:
+    """A `for` statement: `for key, value in data.items():`."""
+
+    targets: tuple[str, ...]  # the names it binds
+    iterable: Value
+    span: Span  # the whole statement, body included
+    function: str | None  # qualified name of the enclosing function
 
 
 @dataclass(frozen=True)
@@ -248,6 +296,8 @@ class RequestHook:
     function: str  # qualified name of the hook function in this module
     framework: str
     span: Span
+    # On a route's `hooks`: the file the hook is in, when it is another module than the route's.
+    module: str | None = None
 
 
 # --- Models (facts/models.py): what each class declares itself; a field that cannot be decided

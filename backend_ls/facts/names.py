@@ -86,6 +86,12 @@ class Scope:
     def __init__(self, names: dict[str, str], parent: "Scope | None" = None):
         self.names = names
         self.parent = parent
+        self.imports: dict[str, str] = parent.imports if parent is not None else {}
+
+    def signature(self) -> tuple:
+        """What the names resolve to, as a hashable value: facts computed under one signature hold
+        under any scope with the same one."""
+        return tuple(sorted((name, qualname or "") for name, qualname in self.names.items()))
 
     def lookup(self, name: str) -> str | None:
         scope: Scope | None = self

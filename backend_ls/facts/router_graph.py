@@ -3,15 +3,19 @@ registrations, for one module or for the whole workspace.
 
 A node is (module name, variable). Flask replaces a blueprint's own `url_prefix` with the one given
 at `register_blueprint`; FastAPI puts `include_router`'s prefix in front of the router's own.
+Along the same chains come what the routers above a route apply to it: FastAPI `dependencies=`
+(of the app, each router and each `include_router`) and `before_request` hooks (of the app and
+each blueprint).
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import Callable
 
-from backend_ls.facts.model import ModuleFacts, PathPart, Registration, Route, RouterDef
+from backend_ls.facts.model import ModuleFacts, PathPart, Registration, RequestHook, Route, RouterDef, Value
 
 Key = tuple[str, str]
 # (module name, symbol such as ".users.bp") -> the node it names, or None when it is not known
@@ -22,11 +26,21 @@ MAX_DEPTH = 8
 OWN_ORIGINS = ("route", "mount")
 
 
+@dataclass(frozen=True)
+class Chain:
+    """One way from the top of an application down to a router."""
+
+    parts: tuple[PathPart, ...]  # prefixes, outermost first
+    dependencies: tuple[Value, ...]  # `dependencies=` arguments along the way, outermost first
+    nodes: tuple[Key, ...]  # the app, blueprints and routers passed, outermost first
+
+
 class RouterGraph:
     def __init__(self, resolve: SymbolResolver | None = None):
         self.resolve: SymbolResolver = resolve or (lambda module, symbol: None)
         self.definitions: dict[Key, RouterDef] = {}
         self.registrations: dict[Key, list[tuple[Key | None, Registration, str]]] = defaultdict(list)
+        self.hooks: dict[Key, list[tuple[RequestHook, str]]] = defaultdict(list)
 
     def add_module(self, module: str, facts: ModuleFacts) -> None:
         for definition in facts.routers:
@@ -36,6 +50,10 @@ class RouterGraph:
             parent = self.key(module, registration.parent, registration.parent_symbol)
             if child is not None:
                 self.registrations[child].append((parent, registration, module))
+        for hook in getattr(facts, "hooks", ()):
+            owner = self.key(module, hook.owner, hook.owner_symbol)
+            if owner is not None:
+                self.hooks[owner].append((hook, module))
 
     def key(self, module: str, name: str, symbol: str | None) -> Key | None:
         if symbol is None:

@@ -127,11 +127,7 @@ def routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
 
 
 def _decorator_call(walk: Walk, expression) -> Call | None:
-    end = expression.end_pos
-    for call in walk.calls:
-        if call.span.start == expression.start_pos and call.span.end == end:
-            return call
-    return None
+    return walk.call_at(Span(expression.start_pos, expression.end_pos))
 
 
 def _route(walk, framework, handler, decorator, call: Call, verb, method_names) -> Route:
@@ -163,6 +159,7 @@ def _route(walk, framework, handler, decorator, call: Call, verb, method_names) 
         decorator_close_paren=call.close_paren,
         owner=owner,
         owner_symbol=symbol_of(walk, owner),
+        dependencies=_dependencies(call),
     )
 
 
@@ -214,6 +211,7 @@ def _view_routes(walk: Walk, framework: Framework, call: Call, owner: str, path_
         decorator_close_paren=call.close_paren,
         owner=owner,
         owner_symbol=symbol_of(walk, owner),
+        dependencies=_dependencies(call),
     )
     if view.kind == "call" and view.text.split("(", 1)[0].endswith(".as_view"):
         class_name = view.text.split("(", 1)[0][: -len(".as_view")]

@@ -59,7 +59,7 @@ def value_of(node, scope: Scope) -> Value:
         last = trailers[-1] if trailers else None
         if last is not None and last.children[0] == "(":
             parts: tuple[Value, ...] = ()
-            if len(trailers) == 2 and trailers[0].children[1].value == "format":
+            if len(trailers) == 2 and trailers[0].children[0] == "." and trailers[0].children[1].value == "format":
                 parts = tuple(value_of(arg, scope) for arg in _argument_nodes(last))
             return Value(text, span, "call", qualname=scope.resolve(node), parts=parts)
         return Value(text, span, "attribute", qualname=scope.resolve(node))
@@ -73,7 +73,7 @@ def value_of(node, scope: Scope) -> Value:
         shape = "list" if node.children[0] == "[" else "tuple"
         if literal is not None and shape == "tuple":
             literal = tuple(literal)
-        return Value(text, span, shape, literal)
+        return Value(text, span, shape, literal, elements=tuple(values))
     if kind == "atom" and node.children[0] == "{":
         return Value(text, span, "dict", items=_dict_items(node, scope))
     if kind in ("arith_expr", "term"):
@@ -153,18 +153,37 @@ class Walk:
     assignments: list[Assignment] = field(default_factory=list)
     class_defs: dict[str, ClassDef] = field(default_factory=dict)
     module_scope: Scope | None = None
+    _calls_by_span: dict | None = None
+
+    def call_at(self, span: Span) -> Call | None:
+        """The call whose expression covers exactly `span`."""
+        if self._calls_by_span is None or len(self._calls_by_span) != len(self.calls):
+            self._calls_by_span = {call.span: call for call in self.calls}
+        return self._calls_by_span.get(span)
 
 
-def walk_module(module: tree.Module, path: str) -> Walk:
+def module_scope(module: tree.Module) -> Scope:
+    """The names a module binds at its top level: its imports, then its assignments.
+
+    Function bodies run after the whole module has executed, so module-level bindings made below
+    a function are visible in it: they are all bound before any statement is walked."""
     imports = imports_of(module)
     scope = Scope(dict(imports))
-    # Function bodies run after the whole module has executed, so module-level bindings made below
-    # a function are visible in it: bind them all before walking.
+    scope.imports = imports
     for stmt in _module_statements(module):
         if stmt.type == "expr_stmt":
             scope.bind_assignment(stmt)
-    walk = Walk(path=path, imports=imports, module_scope=scope)
-    _Walker(walk).visit_block(module.children, scope, None, None, False)
+    return scope
+
+
+def walk_module(module: tree.Module, path: str) -> Walk:
+    return walk_statements(module.children, module_scope(module), path)
+
+
+def walk_statements(nodes, scope: Scope, path: str) -> Walk:
+    """Walk some top-level statements of a module whose top-level names are `scope`."""
+    walk = Walk(path=path, imports=scope.imports, module_scope=scope)
+    _Walker(walk).visit_block(nodes, scope, None, None, False)
     return walk
 
 
@@ -246,6 +265,7 @@ class _Walker:
                 qualname=qualname,
                 name_span=span_of(node.name),
                 bases=tuple(value_of(base, scope) for base in _base_nodes(node.get_super_arglist())),
+                decorators=tuple(value_of(d.children[1], scope) for d in decorators),
             )
             if node.get_super_arglist() is not None:
                 self.visit(node.get_super_arglist(), scope, function, class_name, in_loop)
@@ -297,7 +317,7 @@ class _Walker:
             callee_node = _rebuild(node, base, trailers[:index])
             callee = _dotted(base, trailers[:index])
             qualname = scope.resolve(callee_node) if callee_node is not None else None
-            args, keywords, star_args, star_kwargs = _arguments(trailer, scope)
+            args, keywords, star_args, star_kwargs, spread = _arguments(trailer, scope)
             is_outermost = index == len(trailers) - 1
             self.walk.calls.append(
                 Call(
@@ -313,6 +333,7 @@ class _Walker:
                     in_loop=in_loop,
                     assigned_to=assigned_to if is_outermost else None,
                     chain=_chain(base, trailers[:index]),
+                    star_kwargs_values=tuple(spread),
                 )
             )
 
@@ -393,9 +414,9 @@ def _base_nodes(arglist) -> list:
 
 
 def _arguments(trailer, scope):
-    args, keywords, star_args, star_kwargs = [], [], False, False
+    args, keywords, star_args, star_kwargs, spread = [], [], False, False, []
     if len(trailer.children) < 3:
-        return args, keywords, star_args, star_kwargs
+        return args, keywords, star_args, star_kwargs, spread
     inner = trailer.children[1]
     items = inner.children if inner.type == "arglist" else [inner]
     for item in items:
@@ -407,10 +428,12 @@ def _arguments(trailer, scope):
                 star_args = True
             elif first == "**":
                 star_kwargs = True
+                spread.append(value_of(item.children[1], scope))
             elif len(item.children) >= 3 and item.children[1] == "=":
-                keywords.append((first.value, value_of(item.children[2], scope)))
+                if first.type == "name":  # mid-keystroke, `f(User.id = x)` is not a keyword argument
+                    keywords.append((first.value, value_of(item.children[2], scope)))
             else:  # a generator argument
                 args.append(value_of(item, scope))
         else:
             args.append(value_of(item, scope))
-    return args, keywords, star_args, star_kwargs
+    return args, keywords, star_args, star_kwargs, spread

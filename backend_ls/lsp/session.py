@@ -10,7 +10,7 @@ from pathlib import Path
 
 from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
-from backend_ls.facts import module_facts
+from backend_ls.facts import StatementCache, module_facts
 from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
@@ -39,6 +39,7 @@ class Session:
         self.editor_settings: dict = {}
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
         self.index = WorkspaceIndex([])
+        self.statement_caches: dict[str, StatementCache] = {}  # per open document
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
         folder = Path(path).parent
@@ -62,10 +63,12 @@ class Session:
                 f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_DOCUMENT_CHARACTERS:,}"
             )
             return lines, Analysis(), problems, False
-        facts = module_facts(self.parser.parse(key, text), path)
+        cache = self.statement_caches.setdefault(key, StatementCache())
+        facts = module_facts(self.parser.parse(key, text), path, cache, lines)
         changed = self.index.update(path, facts, pinned=True)
         return lines, check_facts(facts, lines, settings, self.ruleset, self.index), problems, changed
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)
+        self.statement_caches.pop(key, None)
         self.executor.submit(self.parser.forget, key)

@@ -52,8 +52,10 @@ class Finding:
     message: str
     fix: Fix | None = None
     related: tuple[Related, ...] = ()
-    # Filled in by the engine from the rule's document and the settings.
-    rule: str = ""
+    rule: str = ""  # filled in by the engine from the rule's document
+    # The engine fills it in from the settings, else from the rule's document; a rule may set it to
+    # override its document's default for one finding (SEC006: an error when credentials are allowed
+    # too). A severity the user configured for the code always wins.
     severity: str = ""
 
 
@@ -67,8 +69,8 @@ class Rule:
     def check(self, context: "RuleContext") -> Iterator[Finding]:
         raise NotImplementedError
 
-    def finding(self, span: Span, message: str, fix: Fix | None = None, related=()) -> Finding:
-        return Finding(self.code, span, message, fix, tuple(related))
+    def finding(self, span: Span, message: str, fix: Fix | None = None, related=(), severity: str = "") -> Finding:
+        return Finding(self.code, span, message, fix, tuple(related), severity=severity)
 
 
 @dataclass
