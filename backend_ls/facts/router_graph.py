@@ -62,9 +62,15 @@ class RouterGraph:
 
     def prefix_chains(self, key: Key | None, depth: int = 0) -> list[tuple[PathPart, ...]]:
         """Every chain of prefixes above the routes of a router, outermost first."""
-        definition = self.definitions.get(key) if key is not None else None
+        return [chain.parts for chain in self.chains(key, depth)]
+
+    def chains(self, key: Key | None, depth: int = 0) -> list[Chain]:
+        """Every chain above the routes of a router: its prefixes, dependencies and nodes."""
+        if key is None:
+            return [Chain((), (), ())]
+        definition = self.definitions.get(key)
         if definition is None or definition.is_app or depth > MAX_DEPTH:
-            return [()]
+            return [Chain((), definition.dependencies if definition is not None else (), (key,))]
         own = (_located(definition.prefix, key[0]),) if definition.prefix is not None else ()
         chains = []
         for parent, registration, module in self.registrations.get(key, ()):
@@ -75,9 +81,15 @@ class RouterGraph:
                 middle = (prefix,)
             else:
                 middle = (prefix, *own)
-            for above in self.prefix_chains(parent, depth + 1):
-                chains.append((*above, *middle))
-        return chains or [own]
+            for above in self.chains(parent, depth + 1):
+                chains.append(
+                    Chain(
+                        (*above.parts, *middle),
+                        (*above.dependencies, *registration.dependencies, *definition.dependencies),
+                        (*above.nodes, key),
+                    )
+                )
+        return chains or [Chain(own, definition.dependencies, (key,))]
 
     def compose(self, module: str, routes) -> list[Route]:
         """The routes with their full paths: one per chain of prefixes above their router.
@@ -87,9 +99,18 @@ class RouterGraph:
         for route in routes:
             own = tuple(part for part in route.parts if part.origin in OWN_ORIGINS)
             key = self.key(module, route.owner, route.owner_symbol)
-            for chain in self.prefix_chains(key):
-                chain = tuple(part if part.module != module else dataclasses.replace(part, module=None) for part in chain)
-                composed.append(dataclasses.replace(route, parts=(*chain, *own)))
+            for chain in self.chains(key):
+                parts = tuple(part if part.module != module else dataclasses.replace(part, module=None) for part in chain.parts)
+                hooks = tuple(
+                    dataclasses.replace(hook, module=where if where and where != module else None)
+                    for node in chain.nodes
+                    for hook, where in self.hooks.get(node, ())
+                )
+                composed.append(
+                    dataclasses.replace(
+                        route, parts=(*parts, *own), inherited_dependencies=chain.dependencies, hooks=hooks
+                    )
+                )
         return composed
 
 
