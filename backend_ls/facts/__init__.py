@@ -6,11 +6,13 @@ import dataclasses
 import logging
 from dataclasses import dataclass
 
+from backend_ls.facts.bodies import bodies_in
 from backend_ls.facts.branches import method_branches
 from backend_ls.facts.django import django_facts
 from backend_ls.facts.exceptions import except_blocks
 from backend_ls.facts.fastapi import FASTAPI
 from backend_ls.facts.flask import FLASK
+from backend_ls.facts.imports import imports_in
 from backend_ls.facts.instances import instances_in
 from backend_ls.facts.loops import loops_in
 from backend_ls.facts.model import ModuleFacts
@@ -19,6 +21,7 @@ from backend_ls.facts.records import record_fetches
 from backend_ls.facts.responses import responses_in, return_annotations
 from backend_ls.facts.router_graph import RouterGraph
 from backend_ls.facts.serialization import serializations_in, serializer_methods
+from backend_ls.facts.with_blocks import with_blocks
 from backend_ls.facts.routes import (
     call_routes_in_module,
     hooks_in_module,
@@ -27,7 +30,7 @@ from backend_ls.facts.routes import (
     routes_in_module,
     starlette_routes_in_module,
 )
-from backend_ls.facts.walk import Walk, module_scope, walk_module, walk_statements
+from backend_ls.facts.walk import Walk, merge_walks, module_scope, walk_module, walk_statements
 
 FRAMEWORKS = (FLASK, FASTAPI)
 log = logging.getLogger(__name__)
@@ -49,15 +52,20 @@ def module_facts(module, path: str, cache: "StatementCache | None" = None, lines
             return []
 
     scope = module_scope(module)
+
+    def compute(nodes):
+        return _statement_facts(walk_statements(nodes, scope, path), _Statements(nodes), guarded)
+
+    # Statement by statement in both paths, so that the cached facts equal fresh ones by design.
     if cache is None or lines is None:
-        pieces = [_statement_facts(walk_statements(module.children, scope, path), _Statements(module.children), guarded)]
+        pieces = [compute([node]) for node in module.children if node.type != "endmarker"]
     else:
-        pieces = cache.pieces(module, lines, scope, path, lambda nodes: _statement_facts(
-            walk_statements(nodes, scope, path), _Statements(nodes), guarded))
+        pieces = cache.pieces(module, lines, scope, path, compute)
     merged = _merge(pieces)
 
     def module_wide():
-        walk = walk_module(module, path) if cache is not None else merged.walk
+        walks = [piece.walk for piece in pieces]
+        walk = merge_walks(walks, scope, path) if all(walks) else walk_module(module, path)
         return _module_wide_facts(walk, module, guarded)
 
     if cache is None or lines is None:
@@ -93,6 +101,9 @@ def module_facts(module, path: str, cache: "StatementCache | None" = None, lines
         instances=merged.instances,
         serializations=merged.serializations,
         serializer_methods=merged.serializer_methods,
+        bodies=merged.bodies,
+        with_blocks=merged.with_blocks,
+        import_statements=merged.import_statements,
         problems=tuple(problems) + merged.problems + wide.problems,
     )
 
@@ -120,6 +131,9 @@ class StatementFacts:
     instances: tuple = ()
     serializations: tuple = ()
     serializer_methods: tuple = ()
+    bodies: tuple = ()
+    with_blocks: tuple = ()
+    import_statements: tuple = ()
 
 
 def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts:
@@ -150,6 +164,9 @@ def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts
         instances=tuple(guarded("instance", instances_in, view, walk)),
         serializations=tuple(guarded("serialization", serializations_in, view, walk)),
         serializer_methods=tuple(guarded("serializer method", serializer_methods, view, walk)),
+        bodies=tuple(guarded("function body", bodies_in, view, walk)),
+        with_blocks=tuple(guarded("with block", with_blocks, view, walk)),
+        import_statements=tuple(guarded("import statement", imports_in, view, walk)),
     )
 
 
@@ -178,8 +195,6 @@ def _module_wide_facts(walk: Walk, module, guarded) -> WideFacts:
 
 
 def _merge(pieces: list[StatementFacts]) -> StatementFacts:
-    if len(pieces) == 1:
-        return pieces[0]
     functions, class_defs = {}, {}
     for piece in pieces:
         functions.update(piece.functions)
@@ -207,6 +222,9 @@ def _merge(pieces: list[StatementFacts]) -> StatementFacts:
         instances=joined("instances"),
         serializations=joined("serializations"),
         serializer_methods=joined("serializer_methods"),
+        bodies=joined("bodies"),
+        with_blocks=joined("with_blocks"),
+        import_statements=joined("import_statements"),
     )
 
 
@@ -248,7 +266,7 @@ class StatementCache:
         for node in module.children:
             if node.type == "endmarker":
                 continue
-            key = (_source(lines, node), node.start_pos[0], names)
+            key = (_source(lines, node), node.start_pos, names)
             piece = self._pieces.get(key)
             if piece is None:
                 piece = dataclasses.replace(compute([node]), walk=None)
@@ -261,7 +279,7 @@ class StatementCache:
         """Module-wide facts are recomputed only when something they can read changed: any
         statement but a function's body (its decorators and signature count)."""
         key = tuple(
-            (_outline(lines, node), node.start_pos[0]) for node in module.children if node.type != "endmarker"
+            (_outline(lines, node), node.start_pos) for node in module.children if node.type != "endmarker"
         )
         if self._wide is not None and self._wide[0] == key:
             return self._wide[1]

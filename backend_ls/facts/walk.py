@@ -180,6 +180,19 @@ def walk_module(module: tree.Module, path: str) -> Walk:
     return walk_statements(module.children, module_scope(module), path)
 
 
+def merge_walks(walks: list[Walk], scope: Scope, path: str) -> Walk:
+    """One walk of the whole module from the walks of its statements, in order."""
+    merged = Walk(path=path, imports=scope.imports, module_scope=scope)
+    for walk in walks:
+        merged.functions.update(walk.functions)
+        merged.decorated.extend(walk.decorated)
+        merged.classes.update(walk.classes)
+        merged.calls.extend(walk.calls)
+        merged.assignments.extend(walk.assignments)
+        merged.class_defs.update(walk.class_defs)
+    return merged
+
+
 def walk_statements(nodes, scope: Scope, path: str) -> Walk:
     """Walk some top-level statements of a module whose top-level names are `scope`."""
     walk = Walk(path=path, imports=scope.imports, module_scope=scope)

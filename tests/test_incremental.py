@@ -1,0 +1,51 @@
+"""Incremental analysis equals a fresh one: after any sequence of edits, the facts and findings
+of the diff-parsed, statement-cached document are those of the final text analysed from scratch."""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from backend_ls.analysis import check_facts, grammar
+from backend_ls.documents import DocumentParser
+from backend_ls.facts import StatementCache, module_facts
+from backend_ls.options import Settings
+from backend_ls.rules.registry import load_rules
+
+RULES = load_rules()
+BASE = (Path(__file__).parent.parent / "examples" / "shop" / "flask_app.py").read_text()
+PIECES = ["x", "\n", "    ", "(", ")", ":", "#", '"', "db.session.commit()\n", "\n@users.get('/a')\ndef a():\n    return 1\n", "def ", "import requests\n"]
+documents = itertools.count()
+
+
+def edit(text: str, position: float, remove: int, insert: str) -> str:
+    at = int(position * len(text))
+    return text[:at] + insert + text[at + remove:]
+
+
+edits = st.lists(
+    st.tuples(st.floats(0, 1), st.integers(0, 12), st.sampled_from(PIECES)),
+    min_size=1,
+    max_size=8,
+)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits)
+def test_incremental_equals_fresh(sequence):
+    parser, cache = DocumentParser(), StatementCache()
+    key = f"/incremental/{next(documents)}.py"  # a fresh diff-parser history per example
+    text = BASE
+    try:
+        for position, remove, insert in [(0.0, 0, "")] + sequence:
+            text = edit(text, position, remove, insert)
+            lines = text.splitlines(keepends=True)
+            incremental = module_facts(parser.parse(key, text), key, cache, lines)
+            fresh = module_facts(grammar().parse(text), key)
+            assert incremental == fresh, text
+            assert check_facts(incremental, lines, Settings(), RULES).findings == check_facts(fresh, lines, Settings(), RULES).findings
+    finally:
+        parser.forget(key)
