@@ -12,14 +12,17 @@ from typing import TYPE_CHECKING
 from backend_ls.positions import Point, Span
 
 if TYPE_CHECKING:
+    from backend_ls.facts.bodies import Body
     from backend_ls.facts.branches import MethodBranch
     from backend_ls.facts.django import DjangoFacts
     from backend_ls.facts.drf import ViewOption
     from backend_ls.facts.exceptions import ExceptBlock
+    from backend_ls.facts.imports import Import
     from backend_ls.facts.instances import Instance
     from backend_ls.facts.records import RecordFetch
     from backend_ls.facts.responses import Response
     from backend_ls.facts.serialization import Serialization, SerializerMethod
+    from backend_ls.facts.with_blocks import WithBlock
 
 
 @dataclass(frozen=True)
@@ -239,6 +242,17 @@ class ModuleFacts:
     instances: tuple["Instance", ...] = ()
     serializations: tuple["Serialization", ...] = ()
     serializer_methods: tuple["SerializerMethod", ...] = ()
+    # The shape of each function's own body: statement count, awaits, lambdas (facts/bodies.py);
+    # `with` statements (facts/with_blocks.py); import statements with positions (facts/imports.py).
+    bodies: tuple["Body", ...] = ()
+    with_blocks: tuple["WithBlock", ...] = ()
+    import_statements: tuple["Import", ...] = ()
+
+    def body_of(self, function: str) -> "Body | None":
+        for body in self.bodies:
+            if body.function == function:
+                return body
+        return None
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
         """Calls made by a function's own body (not by the functions nested in it, unless asked)."""
@@ -341,6 +355,11 @@ class Column:
     db_index_explicit_false: bool  # `db_index=False` (Django) / `index=False` written out
     call_close_paren: Point | None  # where a keyword argument goes; None without a call
     keywords: tuple[str, ...]  # the keyword arguments written in the call
+    # Each keyword argument of the call as a whole (`null=True`), in order, for edits that change
+    # or drop one; the python type inside the annotation (`float` of `Mapped[Optional[float]]`),
+    # None when there is none or it is written in a string.
+    keyword_spans: tuple[tuple[str, Span], ...] = ()
+    python_type_span: Span | None = None
 
 
 @dataclass(frozen=True)
