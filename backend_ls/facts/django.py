@@ -324,6 +324,8 @@ class _PatternLists:
             return None
         include = self.include(view_node)
         view = None if include is not None else self.view(view_node)
+        if include is None and view is None:
+            return None  # a view that cannot be followed (`views.factory()`): nothing to keep
         route_value = value_of(route_node, self.scope) if route_node is not None else None
         route = _route_part(route_value, kind, "include" if include is not None else "route")
         return UrlPattern(kind, route, route_value, view, include, span_of(node))
@@ -428,6 +430,8 @@ def _call_arguments(trailer) -> tuple[list, dict]:
             continue
         if item.type == "argument":
             if len(item.children) == 3 and item.children[1] == "=":
+                if item.children[0].type != "name":  # mid-keystroke: `f(a.b = x)`
+                    return [], {"**": item}
                 keywords[item.children[0].value] = item.children[2]
             elif item.children[0] in ("*", "**"):
                 return [], {"**": item}  # arguments we cannot line up

@@ -408,3 +408,14 @@ def test_settings_facts(tmp_path):
 
 def test_modules_without_django_facts_keep_none():
     assert facts_of_text("x = [1, 2]\ntotal = a + b\nname = settings.NAME\n", "m.py").django is None
+
+
+def test_half_typed_urlconf_keeps_its_other_patterns():
+    text = (
+        "from django.urls import path\nimport views\n"
+        "urlpatterns = [\n    path('a/', views.a),\n    path('b/', views.b(x.y = 1)),\n    path(c.d = 1),\n]\n"
+    )
+    facts = facts_of_text(text, "urls.py")
+    assert not [problem for problem in facts.problems if "django" in problem]
+    [pattern] = facts.django.patterns("urlpatterns")
+    assert pattern.route.text == "a/" and pattern.view.ref.symbol == "views.a"
