@@ -54,6 +54,14 @@ app.include_router(router)
 '''
 
 
+# Other checks come and go; these tests count SVC001 findings only.
+ONLY_SVC001 = '[tool.backend-ls]\nselect = ["SVC001"]\n'
+
+
+def only_svc001(folder: Path) -> None:
+    (folder / "pyproject.toml").write_text(ONLY_SVC001, encoding="utf-8")
+
+
 async def lenses(client, uri):
     return await client.text_document_code_lens_async(
         types.CodeLensParams(text_document=types.TextDocumentIdentifier(uri=uri))
@@ -70,6 +78,7 @@ def record_refreshes(client) -> list:
 
 
 async def test_a_lens_above_each_route_with_its_full_path_and_findings(client, workspace):
+    only_svc001(workspace)
     uri = open_document(client, workspace / "users.py", SOURCE)
     diagnostics = await wait_for_diagnostics(client, uri, 1)
     assert [(d.code, d.range.start.line) for d in diagnostics] == [("SVC001", 6), ("SVC001", 11), ("SVC001", 14)]
@@ -83,6 +92,7 @@ async def test_a_lens_above_each_route_with_its_full_path_and_findings(client, w
 
 
 async def test_the_lens_command_shows_the_route_findings(client, workspace):
+    only_svc001(workspace)
     uri = open_document(client, workspace / "users.py", SOURCE)
     await wait_for_diagnostics(client, uri, 1)
     first = (await lenses(client, uri))[0]
@@ -104,6 +114,7 @@ async def test_the_lens_command_shows_the_route_findings(client, workspace):
 
 async def test_lenses_follow_edits_fixes_and_settings(client, workspace):
     refreshes = record_refreshes(client)
+    only_svc001(workspace)
     uri = open_document(client, workspace / "users.py", SOURCE)
     diagnostics = await wait_for_diagnostics(client, uri, 1)
     assert len(await lenses(client, uri)) == 3
@@ -186,6 +197,7 @@ def read_user(id: int):
 async def project(request, lsp_client: LanguageClient, tmp_path: Path):
     """A server started on a folder that already holds the two modules, as when an editor opens it."""
     (tmp_path / "routers").mkdir()
+    only_svc001(tmp_path)
     (tmp_path / "main.py").write_text(MAIN)
     (tmp_path / "routers" / "users.py").write_text(USERS)
     record_publications(lsp_client)
