@@ -30,7 +30,7 @@ class Settings:
     docs_url: str | None = None  # base URL of the rule documents; None: the shipped files
     api_roots: tuple[str, ...] = ("/api",)
     http_timeout: int = 10
-    debounce_ms: int = 40
+    debounce_ms: int = 0  # bursts are coalesced anyway: only the newest version is analysed
     # SEC001 / SEC002: entries are words or names, matched against the words of a decorator, a
     # dependency or a path (`login_required` -> "login", "required"); a multi-word entry matches
     # its words in order ("current_user" matches `get_current_active_user`).
@@ -123,6 +123,12 @@ def _positive_int(value) -> int:
     return value
 
 
+def _non_negative_int(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ValueError("expected an integer >= 0")
+    return value
+
+
 def _optional_string(value) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
@@ -137,7 +143,7 @@ CONVERTERS = {
     "docs_url": _optional_string,
     "api_roots": _string_list,
     "http_timeout": _positive_int,
-    "debounce_ms": _positive_int,
+    "debounce_ms": _non_negative_int,
     "auth_decorators": _string_list,
     "auth_dependencies": _string_list,
     "public_paths": _string_list,

@@ -7,6 +7,7 @@ be cached, compared and handed to rules that know nothing about parso.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 from backend_ls.positions import Point, Span
@@ -249,17 +250,40 @@ class ModuleFacts:
     import_statements: tuple["Import", ...] = ()
 
     def body_of(self, function: str) -> "Body | None":
-        for body in self.bodies:
-            if body.function == function:
-                return body
-        return None
+        return self._bodies_by_function.get(function)
 
     def calls_in(self, function: str, *, nested: bool = False) -> list[Call]:
         """Calls made by a function's own body (not by the functions nested in it, unless asked)."""
-        if nested:
-            prefix = function + "."
-            return [c for c in self.calls if c.function == function or (c.function or "").startswith(prefix)]
-        return [call for call in self.calls if call.function == function]
+        own = self._calls_by_function.get(function, [])
+        if not nested:
+            return list(own)
+        prefix = function + "."
+        return [c for c in self.calls if c.function == function or (c.function or "").startswith(prefix)]
+
+    def call_at(self, span: Span) -> Call | None:
+        """The call whose expression covers exactly `span`."""
+        return self._calls_by_span.get(span)
+
+    # Indexes for the questions checks ask per handler; built on first use. Checks run on every
+    # keystroke, so a scan of every call per route would cost the module's size times its routes.
+    @cached_property
+    def _calls_by_function(self) -> dict[str | None, list[Call]]:
+        index: dict[str | None, list[Call]] = {}
+        for call in self.calls:
+            index.setdefault(call.function, []).append(call)
+        return index
+
+    @cached_property
+    def _calls_by_span(self) -> dict[Span, Call]:
+        return {call.span: call for call in self.calls}
+
+    @cached_property
+    def _bodies_by_function(self) -> dict:
+        index = {}
+        for body in self.bodies:
+            index.setdefault(body.function, body)
+        return index
+
 
 
 @dataclass(frozen=True)

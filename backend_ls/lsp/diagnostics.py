@@ -1,19 +1,24 @@
-"""Findings -> LSP diagnostics, each carrying in `data` what its code actions need."""
+"""Findings -> LSP diagnostics, each carrying in `data` what its code actions need.
+
+Diagnostics are built as JSON (the wire format) and memoised per finding: on a keystroke most
+findings are the ones of the last version, and building and serialising hundreds of typed
+diagnostics again costs more than the analysis itself.
+"""
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
+
 from lsprotocol import types
+from pygls.uris import from_fs_path, to_fs_path
 
 from backend_ls.positions import to_lsp_range
 from backend_ls.rules.base import Finding, RuleSet
 from backend_ls.suppressions import ignore_edit
 
-SEVERITY = {
-    "error": types.DiagnosticSeverity.Error,
-    "warning": types.DiagnosticSeverity.Warning,
-    "information": types.DiagnosticSeverity.Information,
-    "hint": types.DiagnosticSeverity.Hint,
-}
+SEVERITY = {"error": 1, "warning": 2, "information": 3, "hint": 4}
+MEMO_LIMIT = 20_000
 
 
 def lsp_range(data: dict) -> types.Range:
@@ -30,15 +35,45 @@ def document_href(ruleset: RuleSet, code: str, docs_url: str | None) -> str:
     return document.uri if document else ""
 
 
-def to_diagnostic(finding: Finding, lines: list[str], ruleset: RuleSet, docs_url, encoding, uri) -> types.Diagnostic:
-    ignore = ignore_edit(lines, finding.span.start[0], finding.code)
-    data = {
-        "rule": finding.rule,
-        "ignore": {"range": to_lsp_range(lines, ignore.span, encoding), "newText": ignore.new_text},
-        "fix": None,
-    }
+class DiagnosticBuilder:
+    """Builds the JSON of diagnostics for one document, reusing those of unchanged findings."""
+
+    def __init__(self):
+        self._memo: dict[tuple, dict] = {}
+
+    def build(self, findings, lines: list[str], ruleset: RuleSet, docs_url, encoding: str, uri: str) -> list[dict]:
+        path = to_fs_path(uri) or uri
+        memo, fresh = self._memo, {}
+        result = []
+        for finding in findings:
+            touched = tuple(lines[n - 1] if 0 < n <= len(lines) else "" for n in _lines_of(finding, path))
+            key = (finding, touched, docs_url, encoding)
+            diagnostic = memo.get(key)
+            if diagnostic is None:
+                diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
+            fresh[key] = diagnostic
+            result.append(diagnostic)
+        self._memo = fresh if len(fresh) < MEMO_LIMIT else {}
+        return result
+
+
+def _lines_of(finding: Finding, path: str) -> list[int]:
+    """The lines whose text a finding's diagnostic is computed from (its own file only)."""
+    numbers = {finding.span.start[0], finding.span.end[0]}
     if finding.fix is not None:
-        data["fix"] = {
+        for edit in finding.fix.edits:
+            numbers.update((edit.span.start[0], edit.span.end[0]))
+    for related in finding.related:
+        if _same_file(related.path, path):
+            numbers.update((related.span.start[0], related.span.end[0]))
+    return sorted(numbers)
+
+
+def diagnostic_json(finding: Finding, lines, ruleset: RuleSet, docs_url, encoding: str, uri: str, path: str) -> dict:
+    ignore = ignore_edit(lines, finding.span.start[0], finding.code)
+    fix = None
+    if finding.fix is not None:
+        fix = {
             "title": finding.fix.title,
             "safety": finding.fix.applicability.label,
             "edits": [
@@ -46,32 +81,54 @@ def to_diagnostic(finding: Finding, lines: list[str], ruleset: RuleSet, docs_url
                 for edit in finding.fix.edits
             ],
         }
-    related = [
-        types.DiagnosticRelatedInformation(
-            location=types.Location(uri=uri if r.path == finding_path(uri) else path_uri(r.path), range=lsp_range(to_lsp_range(lines, r.span, encoding))),
-            message=r.message,
-        )
-        for r in finding.related
-    ]
-    return types.Diagnostic(
-        range=lsp_range(to_lsp_range(lines, finding.span, encoding)),
-        message=finding.message,
-        severity=SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
-        code=finding.code,
-        code_description=types.CodeDescription(href=document_href(ruleset, finding.code, docs_url)),
-        source="backend-ls",
-        related_information=related or None,
-        data=data,
-    )
+    diagnostic = {
+        "range": to_lsp_range(lines, finding.span, encoding),
+        "message": finding.message,
+        "severity": SEVERITY.get(finding.severity, 2),
+        "code": finding.code,
+        "codeDescription": {"href": document_href(ruleset, finding.code, docs_url)},
+        "source": "backend-ls",
+        "data": {
+            "rule": finding.rule,
+            "ignore": {"range": to_lsp_range(lines, ignore.span, encoding), "newText": ignore.new_text},
+            "fix": fix,
+        },
+    }
+    if finding.related:
+        diagnostic["relatedInformation"] = [
+            {
+                "location": {
+                    "uri": uri if _same_file(r.path, path) else (from_fs_path(r.path) or r.path),
+                    "range": to_lsp_range(lines if _same_file(r.path, path) else _file_lines(r.path), r.span, encoding),
+                },
+                "message": r.message,
+            }
+            for r in finding.related
+        ]
+    return diagnostic
 
 
-def finding_path(uri: str) -> str:
-    from pygls.uris import to_fs_path
-
-    return to_fs_path(uri) or uri
+def _same_file(one: str, other: str) -> bool:
+    return one == other or os.path.abspath(one) == os.path.abspath(other)
 
 
-def path_uri(path: str) -> str:
-    from pygls.uris import from_fs_path
+@lru_cache(maxsize=64)
+def _file_lines_at(path: str, modified: float) -> tuple[str, ...]:
+    try:
+        with open(path, encoding="utf-8", errors="replace") as handle:
+            return tuple(handle.read().splitlines(keepends=True))
+    except OSError:
+        return ()
 
-    return from_fs_path(path) or path
+
+def _file_lines(path: str) -> tuple[str, ...]:
+    """Another file's lines, for the UTF-16 columns of related information that points there."""
+    try:
+        return _file_lines_at(path, os.stat(path).st_mtime)
+    except OSError:
+        return ()
+
+
+def structured(diagnostics: list[dict], converter) -> list[types.Diagnostic]:
+    """The typed form of published diagnostics, for the requests that read them."""
+    return [converter.structure(diagnostic, types.Diagnostic) for diagnostic in diagnostics]

@@ -6,12 +6,14 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.index import WorkspaceIndex
+from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
 
@@ -27,7 +29,24 @@ class Result:
     version: int | None
     lines: list[str]
     analysis: Analysis
-    diagnostics: list = field(default_factory=list)
+    published: list[dict] = field(default_factory=list)  # the diagnostics, as sent
+    converter: object = None
+
+    @cached_property
+    def diagnostics(self) -> list:
+        """The published diagnostics as lsprotocol objects (hover and code actions read them)."""
+        return structured(self.published, self.converter)
+
+
+@dataclass
+class Outcome:
+    """One analysis of one version of a document."""
+
+    lines: list[str]
+    analysis: Analysis
+    problems: list[str]
+    exported_changed: bool  # facts that checks of other modules read have changed
+    diagnostics: list[dict]
 
 
 class Session:
@@ -40,6 +59,7 @@ class Session:
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
         self.index = WorkspaceIndex([])
         self.statement_caches: dict[str, StatementCache] = {}  # per open document
+        self.diagnostic_builders: dict[str, DiagnosticBuilder] = {}
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
         folder = Path(path).parent
@@ -52,23 +72,26 @@ class Session:
     def forget_settings(self) -> None:
         self._folder_settings.clear()
 
-    def analyse(self, key: str, path: str, text: str) -> tuple[list[str], Analysis, list[str], bool]:
-        """Runs on the worker thread: parse (incrementally) and check one document's text.
-
-        The last value says whether facts that other modules' checks read have changed."""
+    def analyse(self, key: str, path: str, text: str, encoding: str = "utf-16") -> Outcome:
+        """Runs on the worker thread: parse (incrementally), check one document's text and build
+        its diagnostics."""
         settings, problems = self.settings_for(path)
         lines = text.splitlines(keepends=True)
         if len(text) > MAX_DOCUMENT_CHARACTERS:
             problems.append(
                 f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_DOCUMENT_CHARACTERS:,}"
             )
-            return lines, Analysis(), problems, False
+            return Outcome(lines, Analysis(), problems, False, [])
         cache = self.statement_caches.setdefault(key, StatementCache())
         facts = module_facts(self.parser.parse(key, text), path, cache, lines)
         changed = self.index.update(path, facts, pinned=True)
-        return lines, check_facts(facts, lines, settings, self.ruleset, self.index), problems, changed
+        analysis = check_facts(facts, lines, settings, self.ruleset, self.index)
+        builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
+        diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
+        return Outcome(lines, analysis, problems, changed, diagnostics)
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)
         self.statement_caches.pop(key, None)
+        self.diagnostic_builders.pop(key, None)
         self.executor.submit(self.parser.forget, key)
