@@ -186,6 +186,17 @@ class WorkspaceIndex:
         self._foreign: dict[str, list[Route]] | None = None
         self.pinned: set[str] = set()
 
+    def set_roots(self, roots: Iterable[Path]) -> None:
+        """Take the workspace folders; names of files indexed before (open buffers) are redone."""
+        with self._lock:
+            self.roots = [Path(root) for root in roots]
+            self.by_name.clear()
+            for key, module in self.modules.items():
+                module.names = module_names(Path(key), self.roots)
+                for name in module.names:
+                    self.by_name.setdefault(name, key)
+            self._graph = self._foreign = None
+
     def unpin(self, path: str) -> None:
         self.pinned.discard(str(Path(path).resolve()))
 

@@ -179,7 +179,7 @@ class BackendLanguageServer(LanguageServer):
         if not roots:
             return
         index = self.session.index
-        index.roots = roots
+        index.set_roots(roots)
         index.cache_dir = default_cache_dir()
         loop = asyncio.get_running_loop()
         token = f"backend-ls-index-{id(index)}"
@@ -285,6 +285,8 @@ class BackendLanguageServer(LanguageServer):
             log.warning("workspace/configuration failed: %r", error)
             return
         settings = result[0] if result else None
+        if settings == []:  # Neovim sends an empty Lua table as a list
+            settings = {}
         if isinstance(settings, dict):
             self.session.editor_settings = settings
         elif settings is not None:
