@@ -17,10 +17,9 @@ import dataclasses
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Call, Value
-from backend_ls.facts.names import trailers_of
-from backend_ls.facts.responses import _FunctionFinder
+from backend_ls.facts.responses import _FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of, value_of
-from backend_ls.positions import Point, Span
+from backend_ls.positions import Span
 
 FORMATTERS = frozenset({"str", "repr", "format"})
 TRACEBACK_CALLS = frozenset(
@@ -48,9 +47,6 @@ class ExceptionUse:
     # `name = <expression holding it>`: the name, so a later use of the value can be followed.
     assigned_to: str | None
     statement: Span  # the simple statement that holds it
-    # The indentation of that statement when it starts its own line (a statement can be put
-    # before it); None when it shares its line (`except E as e: return str(e)`).
-    indent: str | None
 
 
 @dataclass(frozen=True)
@@ -63,6 +59,10 @@ class ExceptBlock:
     name: str | None  # the name the exception is bound to
     logs: bool  # the body writes the exception to a log (`logger.exception`, `exc_info=`)
     uses: tuple[ExceptionUse, ...]
+    # The line of the body's first statement and its indentation, where a statement can go first;
+    # None when the body shares the `except` line (`except E as e: return str(e)`).
+    body_line: int | None = None
+    body_indent: str | None = None
     handler: bool = False  # a registered error handler, not an except clause
 
 
@@ -118,6 +118,13 @@ def _clause(clause, scope) -> tuple[tuple[Value, ...], str | None]:
 def _block(function, span, caught, name, suite, calls, scope, walk) -> ExceptBlock:
     uses = _uses(suite, name, scope)
     inside = [call for call in walk.calls if span.start <= call.span.start and call.span.end <= span.end]
+    body_line = body_indent = None
+    statements = [child for child in suite.children if child.type != "newline"] if suite.type == "suite" else []
+    if statements:
+        first = statements[0].get_first_leaf()
+        prefix = first.prefix.rsplit("\n", 1)[-1]
+        if prefix.strip() == "":
+            body_line, body_indent = first.start_pos[0], prefix
     return ExceptBlock(
         function=function,
         span=span,
@@ -125,6 +132,8 @@ def _block(function, span, caught, name, suite, calls, scope, walk) -> ExceptBlo
         name=name,
         logs=any(_logs(call) for call in inside),
         uses=tuple(uses),
+        body_line=body_line,
+        body_indent=body_indent,
     )
 
 
@@ -187,7 +196,7 @@ def _exposure(node, name: str | None, scope) -> str | None:
         kind = _exception_text(node, name, scope)
         if kind is not None:
             return kind
-        base, trailers = trailers_of(node)
+        base, trailers = split_trailers(node)
         if (
             name is not None
             and base.type in ("string", "strings")
@@ -227,7 +236,7 @@ def _exception_text(node, name: str | None, scope) -> str | None:
         return "name" if node.value == name else None
     if node.type not in ("atom_expr", "power"):
         return None
-    base, trailers = trailers_of(node)
+    base, trailers = split_trailers(node)
     if base.type != "name" or not trailers:
         return None
     first = trailers[0]
@@ -305,7 +314,7 @@ def _wrapping_call(node):
     call = trailer.parent
     if call.type not in ("atom_expr", "power") or call.children[-1] is not trailer:
         return None
-    base, trailers = trailers_of(call)
+    base, trailers = split_trailers(call)
     if len(trailers) == 1 and base.type == "name" and base.value in ("str", "repr"):
         return call
     if (
@@ -330,18 +339,10 @@ def _use(node, kind: str) -> ExceptionUse:
         children = expr.parent.children
         if children[0].type == "name" and len(children) >= 3 and children[1] == "=" and children[-1] is expr:
             assigned_to = children[0].value
-    first = statement.get_first_leaf() if statement.type == "simple_stmt" else None
-    indent = None
-    if first is not None:
-        previous = first.get_previous_leaf()
-        line_prefix = first.prefix.rsplit("\n", 1)[-1]
-        if (previous is None or previous.type == "newline") and line_prefix.strip() == "":
-            indent = line_prefix
     return ExceptionUse(
         span=span_of(node),
         text=node.get_code(include_prefix=False),
         kind=kind,
         assigned_to=assigned_to,
         statement=span_of(statement),
-        indent=indent,
     )

@@ -15,8 +15,7 @@ import re
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Function
-from backend_ls.facts.names import trailers_of
-from backend_ls.facts.responses import _FunctionFinder
+from backend_ls.facts.responses import _FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Point, Span
 
@@ -39,7 +38,7 @@ MODEL_ARGUMENT = frozenset(
 ANNOTATION = re.compile(
     r"^(?:(?:typing\.)?(?P<outer>list|List|Sequence|Iterable|Optional|Annotated)\[)?\s*"
     r"(?P<model>[A-Za-z_][\w.]*)\s*(?:\|\s*None\s*)?(?:[,\]].*)?$",
-    re.S,
+    re.DOTALL,
 )
 CAPITALIZED = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*$")
 
@@ -82,7 +81,7 @@ def instance_at(instances, function: str | None, name: str, point: Point) -> Ins
         if instance.function != function or instance.name != name:
             continue
         if instance.scope is not None:
-            if instance.scope.start <= point and point <= instance.scope.end:
+            if instance.scope.start <= point <= instance.scope.end:
                 return instance
             continue
         if instance.at <= point:
@@ -160,7 +159,7 @@ def _model_of(node, function: str, known) -> tuple[str, bool] | None:
         return (instance.model, instance.many) if instance is not None else None
     if node.type not in ("atom_expr", "power"):
         return None
-    base, trailers = trailers_of(node)
+    base, trailers = split_trailers(node)
     if base.type != "name":
         return None
     segments = _segments(base, trailers)
@@ -230,7 +229,7 @@ def _argument_model(segments) -> str | None:
         if first.type in ("name", "atom_expr", "power") and CAPITALIZED.match(text):
             return text
         if first.type in ("atom_expr", "power"):  # select(User) inside exec(...) / scalars(...)
-            base, trailers = trailers_of(first)
+            base, trailers = split_trailers(first)
             inner = _segments(base, trailers) if base.type == "name" else None
             if inner and inner[-1][0] == "select" and inner[-1][1]:
                 candidate = inner[-1][1][0].get_code(include_prefix=False).strip()

@@ -158,6 +158,14 @@ def status_code_of(value: Value | None) -> int | None:
 # --- internals ------------------------------------------------------------------------------------
 
 
+def split_trailers(node):
+    """`trailers_of`, with no trailers at all when error recovery left something else among them."""
+    base, trailers = trailers_of(node)
+    if any(getattr(trailer, "type", None) != "trailer" for trailer in trailers):
+        return base, []
+    return base, trailers
+
+
 class _FunctionFinder:
     """The innermost function whose body holds a position."""
 
@@ -273,7 +281,7 @@ def _call_of(node, calls: dict[Span, Call], scope):
     """(qualname, positional argument nodes, keyword argument nodes) when `node` is a call."""
     if node.type not in ("atom_expr", "power"):
         return None
-    base, trailers = trailers_of(node)
+    _, trailers = split_trailers(node)
     if not trailers or trailers[-1].children[0] != "(":
         return None
     fact = calls.get(span_of(node))
@@ -296,7 +304,8 @@ def _call_arguments(trailer) -> tuple[list, dict]:
             if first in ("*", "**"):
                 keywords["**" if first == "**" else "*"] = item.children[1]
             elif len(item.children) >= 3 and item.children[1] == "=":
-                keywords[first.value] = item.children[2]
+                if first.type == "name":  # mid-keystroke, `f(a.b = 1)` is no keyword argument
+                    keywords[first.value] = item.children[2]
             else:
                 arguments.append(item)
         else:
@@ -338,7 +347,7 @@ def _body_facts(node, calls, scope) -> tuple[tuple[tuple[str, Value], ...], bool
 
 
 def _callee_is(node, name: str) -> bool:
-    base, trailers = trailers_of(node)
+    base, trailers = split_trailers(node)
     return base.type == "name" and base.value == name and len(trailers) == 1
 
 

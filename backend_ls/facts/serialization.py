@@ -13,7 +13,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend_ls.facts.names import trailers_of
 from backend_ls.facts.responses import _FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
@@ -182,7 +181,7 @@ def _arguments(trailer) -> tuple[list, dict]:
         if item == ",":
             continue
         if item.type == "argument":
-            if len(item.children) >= 3 and item.children[1] == "=":
+            if len(item.children) >= 3 and item.children[1] == "=" and item.children[0].type == "name":
                 keywords[item.children[0].value] = item.children[2]
         else:
             arguments.append(item)
@@ -215,9 +214,7 @@ def _method(funcdef, qualname: str, class_name: str, self_name: str) -> Serializ
         if leaf.type == "name":
             names.add(leaf.value)
             parent = leaf.parent
-            if leaf.value in GENERIC_NAMES:
-                whole = True
-            elif leaf.value in META_FIELDS and _after(leaf, "_meta"):
+            if leaf.value in GENERIC_NAMES or leaf.value in META_FIELDS and _after(leaf, "_meta"):
                 whole = True
             elif leaf.value == self_name and parent.type in ("atom_expr", "power") and parent.children[0] is leaf:
                 following = parent.children[1]
