@@ -80,7 +80,7 @@ async def test_duplicate_in_another_file_points_at_the_first(client, workspace):
     assert "`GET /api/v1/users/{user_id}`" in diagnostic.message and "legacy.py, line 6" in diagnostic.message
     [related] = diagnostic.related_information
     assert same_file(related.location.uri, workspace / "svc" / "legacy.py")
-    assert related.location.range.start.line == 5
+    assert (related.location.range.start.line, related.location.range.end.character) == (5, len('@router.get("/users/{id}")'))
     # No quick fix: which of the two goes is the developer's call.
     actions = await code_actions(client, uri, diagnostic, only=[types.CodeActionKind.QuickFix])
     assert [a.title for a in actions if a.title.startswith("backend-ls (API009)") and "Ignore" not in a.title] == []

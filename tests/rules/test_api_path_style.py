@@ -188,6 +188,11 @@ def test_styled_paths_are_quiet():
     @app.get("/.well-known/openid-configuration")
     def openid():
         return {}
+
+
+    @app.get("/.well-known/jwks.json")
+    def jwks():
+        return {}
     """
     assert spans(source, "API007") == []
 

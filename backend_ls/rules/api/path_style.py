@@ -88,11 +88,20 @@ class PathStyle(Rule):
 
     def check(self, context):
         for string in path_strings(context):
-            found = [(start, end, segment, problem) for start, end, segment in segments(string.part.text or "")
+            found = [(start, end, segment, problem) for start, end, segment in _own_segments(string.part.text or "")
                      if (problem := problem_of(segment))]
             if not found:
                 continue
             yield self.finding(string.part.span, _message(found), _fix(string, found, context.lines))
+
+
+def _own_segments(text: str):
+    """The segments whose names are ours to choose: what follows `/.well-known/` is named by the
+    standards that define it (`jwks.json`, `openid-configuration`)."""
+    for start, end, segment in segments(text):
+        if segment == ".well-known":
+            return
+        yield start, end, segment
 
 
 def _message(found) -> str:
