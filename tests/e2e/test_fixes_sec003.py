@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from tests.lsp_helpers import code_actions, fix_through_lsp, open_document, wait_for_diagnostics
+from tests.lsp_helpers import (
+    code_actions,
+    fix_through_lsp,
+    open_document,
+    wait_for_diagnostics,
+)
 
 SQLALCHEMY = '''from flask import Flask, jsonify
 from flask_sqlalchemy import SQLAlchemy

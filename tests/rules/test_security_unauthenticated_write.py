@@ -129,7 +129,7 @@ def test_configured_auth_decorators():
     """
     assert sec001(source) == [7]
     assert sec001(source, auth_decorators=["needs_session"]) == []
-    assert sec001(source, **{"authDecorators": ["needs-session"]}) == []
+    assert sec001(source, authDecorators=["needs-session"]) == []
 
 
 def test_public_paths_are_exempt_and_configurable():

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from backend_ls.facts.model import ModuleFacts, Route, Value
+from backend_ls.facts.model import Route
 from backend_ls.rules.base import Rule
 from backend_ls.rules.security.policy import (
-    LIMITER_CONFIG_KEYS,
-    LIMITER_DEFAULT_KEYWORDS,
-    LIMITERS,
     Evidence,
+    empty,
     matches,
     path_matches,
     words,
@@ -74,7 +72,7 @@ def rate_limited(evidence: Evidence, route: Route) -> bool:
             return throttled
     if exempt(names):
         return False  # `@limiter.exempt`: the app-wide limits do not apply
-    return any(default_limits(facts) for facts in evidence.all_facts)
+    return evidence.default_limits
 
 
 def exempt(names: list[str]) -> bool:
@@ -88,35 +86,9 @@ def drf_throttled(evidence: Evidence, route: Route) -> bool | None:
         if option.name == "throttle_scope":
             return True
         if option.name == "throttle_classes":
-            return not _empty(option.value)
+            return not empty(option.value)
     for defaults in evidence.rest_framework:
         value = defaults.get("DEFAULT_THROTTLE_CLASSES")
-        if value is not None and not _empty(value):
+        if value is not None and not empty(value):
             return True
     return None
-
-
-def default_limits(facts: ModuleFacts) -> bool:
-    """Flask-Limiter / slowapi limits for every route: `Limiter(..., default_limits=[...])`, or the
-    `RATELIMIT_DEFAULT` / `RATELIMIT_APPLICATION` configuration."""
-    for call in facts.calls:
-        if call.qualname in LIMITERS:
-            for keyword in LIMITER_DEFAULT_KEYWORDS:
-                value = call.keyword(keyword)
-                if value is not None and not _empty(value):
-                    return True
-        if (call.callee or "").endswith((".config.update", ".config.from_mapping")):
-            if any(name in LIMITER_CONFIG_KEYS for name, _ in call.keywords):
-                return True
-    for assignment in facts.assignments:
-        name = assignment.key if assignment.key is not None else assignment.target.rsplit(".", 1)[-1]
-        if name in LIMITER_CONFIG_KEYS and not _empty(assignment.value):
-            return True
-    return False
-
-
-def _empty(value: Value) -> bool:
-    """`None`, `[]`, `()` or `""`: nothing configured."""
-    if value.kind == "none":
-        return True
-    return value.kind in ("list", "tuple", "str") and value.literal is not None and len(value.literal) == 0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from backend_ls.facts.model import Call, ModuleFacts, Value
+from backend_ls.facts.model import ModuleFacts, Value
 from backend_ls.facts.modules import is_test_module
 from backend_ls.positions import Span
 from backend_ls.rules.base import Rule
@@ -39,7 +39,7 @@ class CsrfDisabled(Rule):
         for decorator in decorators:
             name = exempt.name_of(decorator)
             if name is None and decorator.kind == "call":
-                call = _call_at(facts, decorator.span)  # `@method_decorator(csrf_exempt, name="dispatch")`
+                call = facts.call_at(decorator.span)  # `@method_decorator(csrf_exempt, name="dispatch")`
                 name = next((exempt.name_of(a) for a in call.args if exempt.name_of(a)), None) if call else None
             if name is not None:
                 decorated.add(decorator.span)
@@ -146,9 +146,3 @@ def _dict_settings(value: Value):
         if name in SETTINGS and entry.kind == "false":
             yield name, entry
 
-
-def _call_at(facts: ModuleFacts, span) -> Call | None:
-    for call in facts.calls:
-        if call.span == span:
-            return call
-    return None

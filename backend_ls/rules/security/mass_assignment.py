@@ -62,7 +62,7 @@ class MassAssignment(Rule):
             )
 
 
-def _any(payloads: "_Payloads", call: Call, values) -> str | None:
+def _any(payloads: _Payloads, call: Call, values) -> str | None:
     for value in values:
         source = payloads.source(value, call.function)
         if source is not None:
@@ -74,7 +74,7 @@ def _is_query(call: Call) -> bool:
     return any(step in QUERY_STEPS for step in call.chain[:-1])
 
 
-def _loop_source(facts: ModuleFacts, payloads: "_Payloads", call: Call) -> str | None:
+def _loop_source(facts: ModuleFacts, payloads: _Payloads, call: Call) -> str | None:
     """`for key, value in data.items(): setattr(obj, key, value)` over a payload."""
     for loop in facts.loops:
         if loop.function != call.function or not (loop.span.start <= call.span.start and call.span.end <= loop.span.end):

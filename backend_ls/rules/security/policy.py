@@ -14,11 +14,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from fnmatch import fnmatch
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from backend_ls.facts.model import ClassDef, Function, ModuleFacts, Route, Value
 
-_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+_SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 # A decorator or dependency whose name says it lifts a check (`login_not_required`, `jwt_optional`,
 # `limiter.exempt`) is not evidence of one.
 NEGATIONS = frozenset({"not", "no", "optional", "exempt", "skip", "without", "public", "anonymous", "allow", "any"})
@@ -43,16 +43,21 @@ AUTH_STATUSES = (401, 403)
 MAX_DEPTH = 4
 
 
+@lru_cache(maxsize=4096)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(word.lower() for word in _SPLIT.split(text) if word)
+
+
 def words(text: str) -> list[str]:
     """`get_current_user` -> get, current, user; `LoginRequiredMixin` -> login, required, mixin."""
-    return [word.lower() for word in _SPLIT.split(text) if word]
+    return list(_words(text))
 
 
 def matches(name_words: list[str], entries) -> bool:
     """Whether one of the entries' words appear in order, next to each other, in `name_words`
     (a plural counts: "webhook" matches `webhooks`)."""
     for entry in entries:
-        wanted = words(entry)
+        wanted = _words(entry)
         if not wanted:
             continue
         for start in range(len(name_words) - len(wanted) + 1):
@@ -191,7 +196,7 @@ class Evidence:
                 continue
             names.append(dotted_name(decorator))
             if decorator.kind == "call":
-                call = _call_at(place.facts, decorator.span)
+                call = place.facts.call_at(decorator.span)
                 for argument in call.args if call is not None else ():
                     if argument.kind in ("name", "attribute", "call"):
                         names.append(dotted_name(argument))
@@ -268,7 +273,7 @@ class Evidence:
         `auth.check_token`, `limiter.hit`); for authentication (`auth`) also `abort(401)`, strings
         such as "Authorization", and, when its source is at hand, mentions of `current_user`,
         `is_authenticated`, 401/403 statuses."""
-        for call in place.facts.calls_in(function.qualname, nested=True):
+        for call in place.facts.calls_in(function.qualname):
             if call.callee and self.named([call.callee], entries):
                 return True
             if not auth:
@@ -419,6 +424,11 @@ class Evidence:
         return names
 
     @cached_property
+    def default_limits(self) -> bool:
+        """Rate limits for every route set anywhere in the workspace (asked once per check)."""
+        return any(default_limits(facts) for facts in self.all_facts)
+
+    @cached_property
     def login_middleware(self) -> bool:
         """Django's LoginRequiredMiddleware (5.1) in a settings module's MIDDLEWARE."""
         for facts in self.all_facts:
@@ -430,6 +440,32 @@ class Evidence:
         return False
 
 
+def default_limits(facts: ModuleFacts) -> bool:
+    """Flask-Limiter / slowapi limits for every route: `Limiter(..., default_limits=[...])`, or the
+    `RATELIMIT_DEFAULT` / `RATELIMIT_APPLICATION` configuration."""
+    for call in facts.calls:
+        if call.qualname in LIMITERS:
+            for keyword in LIMITER_DEFAULT_KEYWORDS:
+                value = call.keyword(keyword)
+                if value is not None and not empty(value):
+                    return True
+        if (call.callee or "").endswith((".config.update", ".config.from_mapping")):
+            if any(name in LIMITER_CONFIG_KEYS for name, _ in call.keywords):
+                return True
+    for assignment in facts.assignments:
+        name = assignment.key if assignment.key is not None else assignment.target.rsplit(".", 1)[-1]
+        if name in LIMITER_CONFIG_KEYS and not empty(assignment.value):
+            return True
+    return False
+
+
+def empty(value: Value) -> bool:
+    """`None`, `[]`, `()` or `""`: nothing configured."""
+    if value.kind == "none":
+        return True
+    return value.kind in ("list", "tuple", "str") and value.literal is not None and len(value.literal) == 0
+
+
 _MARKED = re.compile(r"\b(Depends|Security)\(\s*([\w.]+(?:\([^()]*\))?)?")
 
 
@@ -437,9 +473,3 @@ def _first_argument(text: str) -> str:
     match = re.match(r"^[\w.]+\(\s*(?:dependency\s*=\s*)?([\w.]+(?:\([^()]*\))?)?", text)
     return (match.group(1) or "") if match else ""
 
-
-def _call_at(facts: ModuleFacts, span):
-    for call in facts.calls:
-        if call.span == span:
-            return call
-    return None

@@ -20,7 +20,7 @@ EXTRA_KEYWORDS = ("where", "select", "tables", "order_by")
 # The statement kinds, at the start of a text; and clauses, in upper case, anywhere in it.
 SQL_START = re.compile(
     r"^\s*\(?\s*(select|insert|update|delete|with|replace|merge|create|drop|alter|truncate|call|exec|pragma|grant|revoke)\b",
-    re.I,
+    re.IGNORECASE,
 )
 SQL_CLAUSE = re.compile(r"\b(SELECT|FROM|WHERE|INSERT INTO|UPDATE|DELETE FROM|VALUES|SET|ORDER BY|GROUP BY|JOIN|LIMIT|AND|OR)\b")
 # Functions whose result cannot carry SQL: numbers and truth values.

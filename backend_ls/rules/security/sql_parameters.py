@@ -26,8 +26,8 @@ from backend_ls.fixes import insert, insert_keyword_argument, replace
 from backend_ls.positions import Span
 from backend_ls.rules.base import Applicability, Fix
 
-TOKEN = re.compile(r"^(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)
-F_TOKEN = re.compile(r"^(?P<prefix>[rR]?[fF][rR]?)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.S)
+TOKEN = re.compile(r"^(?P<prefix>[rRuU]?)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.DOTALL)
+F_TOKEN = re.compile(r"^(?P<prefix>[rR]?[fF][rR]?)(?P<quote>'''|\"\"\"|'|\")(?P<body>.*)(?P=quote)$", re.DOTALL)
 PERCENT_FIELD = re.compile(r"%(?:\((\w+)\))?[-#0 +]*\d*(?:\.\d+)?[sdirfgeEGxXoc%]")
 CURSOR_WORDS = ("cursor", "cur", "curs", "c")
 SQLITE_MODULES = ("sqlite3", "aiosqlite")
