@@ -471,6 +471,30 @@ def test_fastapi_include_router_with_auth_in_another_module(tmp_path):
     assert "`/notes/`" in finding.message
 
 
+def test_starlette_routes_and_requires():
+    source = """\
+    from starlette.applications import Starlette
+    from starlette.authentication import requires
+    from starlette.routing import Route
+
+
+    @requires("authenticated")
+    async def create_note(request):
+        pass
+
+
+    async def delete_note(request):
+        pass
+
+
+    app = Starlette(routes=[
+        Route("/notes", create_note, methods=["POST"]),
+        Route("/notes/{id}", delete_note, methods=["DELETE"]),
+    ])
+    """
+    assert sec001(source) == [17]  # the DELETE route entry
+
+
 # --- Django and DRF --------------------------------------------------------------------------------------
 
 

@@ -7,6 +7,8 @@ from backend_ls.rules.base import Rule
 from backend_ls.rules.security.policy import Evidence, path_matches, write_methods
 
 ALLOW_ANY = "AllowAny"
+# Guards whose names say nothing by their words.
+AUTH_DECORATORS = frozenset({"starlette.authentication.requires()"})
 
 
 class UnauthenticatedWrite(Rule):
@@ -45,6 +47,8 @@ def authenticated(evidence: Evidence, route: Route) -> bool:
     decorators, dependencies = settings.auth_decorators, settings.auth_dependencies
     function = evidence.handler(route)
     if function is not None and evidence.named(evidence.decorator_names(evidence.here, function.decorators), decorators):
+        return True
+    if function is not None and any(d.qualname in AUTH_DECORATORS for d in function.decorators):
         return True
     if evidence.named(evidence.class_names(route), decorators):
         return True
