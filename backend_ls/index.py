@@ -184,6 +184,10 @@ class WorkspaceIndex:
         self._lock = threading.RLock()
         self._graph: RouterGraph | None = None
         self._foreign: dict[str, list[Route]] | None = None
+        self._foreign_modules: set[str] = set()  # modules the routes registered elsewhere involve
+        self._foreign_generation = 0
+        self._generation = 0  # bumped whenever what modules export to each other changes
+        self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
         self.pinned: set[str] = set()
 
     def set_roots(self, roots: Iterable[Path]) -> None:
@@ -195,7 +199,7 @@ class WorkspaceIndex:
                 module.names = module_names(Path(key), self.roots)
                 for name in module.names:
                     self.by_name.setdefault(name, key)
-            self._graph = self._foreign = None
+            self._forget_graph()
 
     def unpin(self, path: str) -> None:
         self.pinned.discard(str(Path(path).resolve()))
@@ -254,21 +258,25 @@ class WorkspaceIndex:
             for name in names:
                 self.by_name.setdefault(name, key)
             changed = old is None or exported(old.facts) != exported(facts)
-            self._foreign = None  # it holds handlers' positions, which move with any edit
+            if changed or key in self._foreign_modules:
+                # Routes registered elsewhere carry their handlers' positions, which move with edits.
+                self._foreign = None
+                self._foreign_generation += 1
             if changed:
-                self._graph = None
+                self._forget_graph()
             return changed
 
     def remove(self, path: str) -> bool:
         key = str(Path(path).resolve())
         with self._lock:
             old = self.modules.pop(key, None)
+            self._routes.pop(key, None)
             if old is None:
                 return False
             for name in old.names:
                 if self.by_name.get(name) == key:
                     del self.by_name[name]
-            self._graph = self._foreign = None
+            self._forget_graph()
             return True
 
     def __len__(self) -> int:
@@ -314,6 +322,11 @@ class WorkspaceIndex:
                 return (target, rest[0])
             return None
 
+    def _forget_graph(self) -> None:
+        self._graph = self._foreign = None
+        self._generation += 1
+        self._foreign_generation += 1
+
     def graph(self) -> RouterGraph:
         with self._lock:
             if self._graph is None:
@@ -330,6 +343,12 @@ class WorkspaceIndex:
         with self._lock:
             if key not in self.modules:
                 return [route for route in facts.routes if route.handler_symbol is None]
+            # Checks ask on every keystroke, for every module: composed routes are kept until the
+            # module's facts or what other modules export change.
+            cached = self._routes.get(key)
+            stamp = (self._generation, self._foreign_generation)
+            if cached is not None and cached[0] is facts and cached[1] == stamp:
+                return cached[2]
             own = {}
             for route in facts.routes:  # recompose from each route's own parts only
                 if route.handler_symbol is None:
@@ -337,20 +356,26 @@ class WorkspaceIndex:
             routes = self.graph().compose(key, [_own_only(route) for route in own.values()])
             routes += self._registered_elsewhere().get(key, [])
             routes += django_routes(self, key, facts)  # URLconfs anywhere reaching this module's views
-            return sorted(routes, key=lambda route: route.anchor)
+            routes.sort(key=lambda route: route.anchor)
+            touched = frozenset(part.module for route in routes for part in route.parts if part.module)
+            self._routes[key] = (facts, stamp, routes, touched)
+            return routes
 
     def _registered_elsewhere(self) -> dict[str, list[Route]]:
         """Routes registered in one module for a handler imported from another, by handler module."""
         if self._foreign is None:
             foreign: dict[str, list[Route]] = {}
+            sources, targets = set(), set()
             graph = self.graph()
             for path, module in self.modules.items():
                 for route in module.facts.routes:
                     if route.handler_symbol is None:
                         continue
+                    sources.add(path)
                     target = self.resolve(path, route.handler_symbol)
                     if target is None or target[0] not in self.modules:
                         continue
+                    targets.add(target[0])
                     function = self.modules[target[0]].facts.functions.get(target[1])
                     if function is None:
                         continue
@@ -367,6 +392,7 @@ class WorkspaceIndex:
                     for composed in graph.compose(path, [moved]):
                         foreign.setdefault(target[0], []).append(composed)
             self._foreign = foreign
+            self._foreign_modules = sources | targets
         return self._foreign
 
     def routes_through(self, path: str) -> list[Route]:
@@ -374,15 +400,19 @@ class WorkspaceIndex:
         key = str(Path(path).resolve())
         with self._lock:
             found = []
-            for other, route in self.all_routes():
+            for other, module in self.modules.items():
                 if other == key:
                     continue
-                if any(part.module == key for part in route.parts):
-                    found.append(dataclasses.replace(route, parts=tuple(
-                        dataclasses.replace(part, module=None) if part.module == key else
-                        (part if part.module is not None else dataclasses.replace(part, module=other))
-                        for part in route.parts
-                    )))
+                routes = self.routes_of(other, module.facts)
+                if key not in self._routes[other][3]:
+                    continue
+                for route in routes:
+                    if any(part.module == key for part in route.parts):
+                        found.append(dataclasses.replace(route, parts=tuple(
+                            dataclasses.replace(part, module=None) if part.module == key else
+                            (part if part.module is not None else dataclasses.replace(part, module=other))
+                            for part in route.parts
+                        )))
             return found
 
     def symbols(self) -> list[tuple[str, object, str]]:
