@@ -25,6 +25,7 @@ from typing import Callable, Iterable
 from backend_ls import __version__
 from backend_ls.django_routes import django_exported, django_routes
 from backend_ls.facts.model import ModuleFacts, Route
+from backend_ls.facts.queries import exported_queries
 from backend_ls.facts.router_graph import OWN_ORIGINS, Key, RouterGraph
 
 log = logging.getLogger(__name__)
@@ -170,7 +171,8 @@ class IndexedModule:
 def exported(facts: ModuleFacts) -> tuple:
     """The parts of a module's facts that checks in other modules read."""
     registered_elsewhere = tuple(route for route in facts.routes if route.handler_symbol is not None)
-    return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports, django_exported(facts))
+    return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports, django_exported(facts),
+            exported_queries(facts))
 
 
 class WorkspaceIndex:

@@ -54,6 +54,9 @@ class Settings:
         "login", "signin", "sign_in", "token", "signup", "sign_up", "register", "password_reset",
         "reset_password", "forgot_password", "otp",
     )
+    # DB007: model name -> the column its rows are sharded by (`[tool.backend-ls.sharding]`,
+    # `Order = "tenant_id"`); empty: nothing is sharded and DB007 stays silent.
+    sharding: dict[str, str] = field(default_factory=dict)
     root: str | None = None  # the folder of the pyproject.toml the settings came from
 
     def enabled(self, code: str, path: str | None = None) -> bool:
@@ -129,6 +132,12 @@ def _non_negative_int(value) -> int:
     return value
 
 
+def _string_map(value) -> dict[str, str]:
+    if not isinstance(value, dict) or not all(isinstance(k, str) and isinstance(v, str) and v for k, v in value.items()):
+        raise ValueError("expected a table of name = \"string\"")
+    return dict(value)
+
+
 def _optional_string(value) -> str | None:
     if value is None or isinstance(value, str):
         return value or None
@@ -149,6 +158,7 @@ CONVERTERS = {
     "public_paths": _string_list,
     "rate_limit_decorators": _string_list,
     "rate_limited_paths": _string_list,
+    "sharding": _string_map,
 }
 
 

@@ -17,6 +17,7 @@ from backend_ls.facts.instances import instances_in
 from backend_ls.facts.loops import loops_in
 from backend_ls.facts.model import ModuleFacts
 from backend_ls.facts.models import models_in_module
+from backend_ls.facts.queries import queries_in
 from backend_ls.facts.records import record_fetches
 from backend_ls.facts.responses import responses_in, return_annotations
 from backend_ls.facts.router_graph import RouterGraph
@@ -104,6 +105,8 @@ def module_facts(module, path: str, cache: "StatementCache | None" = None, lines
         bodies=merged.bodies,
         with_blocks=merged.with_blocks,
         import_statements=merged.import_statements,
+        queries=merged.queries,
+        query_loops=merged.query_loops,
         problems=tuple(problems) + merged.problems + wide.problems,
     )
 
@@ -134,6 +137,8 @@ class StatementFacts:
     bodies: tuple = ()
     with_blocks: tuple = ()
     import_statements: tuple = ()
+    queries: tuple = ()
+    query_loops: tuple = ()
 
 
 def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts:
@@ -144,6 +149,7 @@ def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts
         registrations += guarded(f"{framework.name} registration", registrations_in_module, walk, framework)
         routes += guarded(f"{framework.name} route", routes_in_module, walk, framework)
         hooks += guarded(f"{framework.name} hook", hooks_in_module, walk, framework)
+    queries, query_loops = guarded("query", queries_in, view, walk) or ((), ())
     return StatementFacts(
         functions=walk.functions,
         calls=tuple(walk.calls),
@@ -167,6 +173,8 @@ def _statement_facts(walk: Walk, view: "_Statements", guarded) -> StatementFacts
         bodies=tuple(guarded("function body", bodies_in, view, walk)),
         with_blocks=tuple(guarded("with block", with_blocks, view, walk)),
         import_statements=tuple(guarded("import statement", imports_in, view, walk)),
+        queries=queries,
+        query_loops=query_loops,
     )
 
 
@@ -225,6 +233,8 @@ def _merge(pieces: list[StatementFacts]) -> StatementFacts:
         bodies=joined("bodies"),
         with_blocks=joined("with_blocks"),
         import_statements=joined("import_statements"),
+        queries=joined("queries"),
+        query_loops=joined("query_loops"),
     )
 
 

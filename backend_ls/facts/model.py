@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from backend_ls.facts.exceptions import ExceptBlock
     from backend_ls.facts.imports import Import
     from backend_ls.facts.instances import Instance
+    from backend_ls.facts.queries import Query, QueryLoop
     from backend_ls.facts.records import RecordFetch
     from backend_ls.facts.responses import Response
     from backend_ls.facts.serialization import Serialization, SerializerMethod
@@ -248,6 +249,10 @@ class ModuleFacts:
     bodies: tuple["Body", ...] = ()
     with_blocks: tuple["WithBlock", ...] = ()
     import_statements: tuple["Import", ...] = ()
+    # Database queries with their model, chain, eager loading, lookups and how they run; loops over
+    # their rows with the attributes read from each row (facts/queries.py).
+    queries: tuple["Query", ...] = ()
+    query_loops: tuple["QueryLoop", ...] = ()
 
     def body_of(self, function: str) -> "Body | None":
         return self._bodies_by_function.get(function)

@@ -53,6 +53,9 @@ class RuleDocument:
     frameworks: tuple[str, ...]
     tags: tuple[str, ...]
     related_rules: tuple[str, ...]
+    # Optional `settings:` of the front matter: what the examples are checked with, for checks that
+    # only run when configured (DB007 and `[tool.backend-ls.sharding]`).
+    settings: dict | None = None
 
     @property
     def uri(self) -> str:
@@ -92,6 +95,8 @@ def load_document(path: Path, *, check: bool) -> RuleDocument:
             raise RuleDocumentError(f"{path}: severity must be one of {', '.join(SEVERITIES)}")
         if meta["fix"] not in FIX_SAFETY:
             raise RuleDocumentError(f"{path}: fix must be one of {', '.join(FIX_SAFETY)}")
+    if not isinstance(meta.get("settings") or {}, dict):
+        raise RuleDocumentError(f"{path}: settings must be a mapping of setting names to values")
     return RuleDocument(
         path=path,
         id=str(meta["id"]),
@@ -108,4 +113,5 @@ def load_document(path: Path, *, check: bool) -> RuleDocument:
         frameworks=tuple(meta.get("frameworks") or ()),
         tags=tuple(meta.get("tags") or ()),
         related_rules=tuple(meta.get("related_rules") or ()),
+        settings=meta.get("settings") or None,
     )

@@ -20,23 +20,28 @@ def test_every_document_loads():
             "performance-optimization", "service-architecture"} <= set(RULES.areas)
 
 
+def settings_of(code: str) -> dict:
+    """The settings a document's examples are checked with (its front matter's `settings:`)."""
+    return RULES.document(code).settings or {}
+
+
 @pytest.mark.parametrize("code", CODES)
 def test_bad_practice_triggers(code):
     document = RULES.document(code)
-    assert findings(document.bad, code), f"{code}: its Bad Practice block is not reported"
+    assert findings(document.bad, code, **settings_of(code)), f"{code}: its Bad Practice block is not reported"
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_good_practice_is_clean(code):
     document = RULES.document(code)
-    assert findings(document.good, code) == [], f"{code}: its Good Practice block is reported"
+    assert findings(document.good, code, **settings_of(code)) == [], f"{code}: its Good Practice block is reported"
 
 
 @pytest.mark.parametrize("code", CODES)
 def test_document_metadata_matches_the_rule(code):
     document = RULES.document(code)
     assert document.area in RULES.areas
-    found = findings(document.bad, code)
+    found = findings(document.bad, code, **settings_of(code))
     offered = {f.fix.applicability for f in found if f.fix is not None}
     if document.fix == "none":
         assert offered == set()
@@ -48,9 +53,10 @@ def test_document_metadata_matches_the_rule(code):
 @pytest.mark.parametrize("code", [c for c in CODES if RULES.document(c).fix != "none"])
 def test_fix_of_bad_practice_parses_removes_and_is_idempotent(code):
     source = RULES.document(code).bad
-    fixes = [f.fix for f in findings(source, code) if f.fix is not None]
+    settings = settings_of(code)
+    fixes = [f.fix for f in findings(source, code, **settings) if f.fix is not None]
     fixed, applied = apply_fixes(source, fixes)
     assert applied and parses(fixed), fixed
-    assert findings(fixed, code) == [], fixed
-    again, _ = apply_fixes(fixed, [f.fix for f in findings(fixed, code) if f.fix is not None])
+    assert findings(fixed, code, **settings) == [], fixed
+    again, _ = apply_fixes(fixed, [f.fix for f in findings(fixed, code, **settings) if f.fix is not None])
     assert again == fixed

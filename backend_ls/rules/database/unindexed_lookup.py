@@ -1,0 +1,145 @@
+"""DB004: a column the code looks single records up by, with no index to find them."""
+
+from __future__ import annotations
+
+from backend_ls.fixes import insert
+from backend_ls.model_resolution import ClassRef
+from backend_ls.positions import Point
+from backend_ls.query_resolution import QueryResolver
+from backend_ls.rules.base import Applicability, Fix, Related, Rule
+
+EQUALITY = ("==", "pk")
+
+
+class UnindexedLookup(Rule):
+    code = "DB004"
+
+    def check(self, context):
+        facts = context.facts
+        if not facts.models:
+            return
+        resolver = QueryResolver(facts, context.index)
+        names = self.model_names(resolver)
+        found: dict[tuple[str, str], tuple] = {}
+        for path, module in resolver.modules():
+            for query in module.queries:
+                if not query.single:
+                    continue
+                groups: dict[str | None, list] = {}
+                for lookup in query.lookups:
+                    if lookup.operator in EQUALITY:
+                        groups.setdefault(lookup.model, []).append(lookup)
+                for written, lookups in groups.items():
+                    if _last(written or query.model) not in names and _last(query.model_qualname) not in names:
+                        continue
+                    target = self.unindexed(resolver, path, query, written, lookups)
+                    if target is None:
+                        continue
+                    owner, column, lookup = target
+                    key = (owner.qualname, column.name)
+                    entry = found.setdefault(key, (owner, column, []))
+                    entry[2].append(Related(path, lookup.span, f"`{owner.name}` looked up by `{column.name}` here"))
+        for owner, column, related in sorted(found.values(), key=lambda entry: entry[1].name_span):
+            places = "once" if len(related) == 1 else f"in {len(related)} places"
+            yield self.finding(
+                column.name_span,
+                f"Single `{owner.name}` records are looked up by `{column.name}` ({places}) but it has no index, "
+                f"so every lookup scans the table; index it.",
+                _fix(context, owner, column),
+                related=sorted(related, key=lambda r: (r.path, r.span)),
+            )
+
+    @staticmethod
+    def model_names(resolver: QueryResolver) -> set[str]:
+        """The class names a lookup must name to concern this module's columns: its models, and the
+        models that inherit a column from one of its mixins or abstract models."""
+        names = {model.name for model in resolver.facts.models}
+        for model in resolver.facts.models:
+            if model.is_mixin or model.abstract:
+                for info in resolver.models.subclasses(ClassRef(resolver.path, model.qualname)):
+                    if info.model is not None:
+                        names.add(info.model.name)
+        return names
+
+    @staticmethod
+    def unindexed(resolver: QueryResolver, path: str, query, written, lookups):
+        """(declaring model, column, lookup) when a lookup's columns all lack an index and the first
+        one is declared in the checked module; None otherwise or when it cannot be told."""
+        located = resolver.lookup_model(path, query, written)
+        if located is None:
+            return None
+        model_path, model = located
+        info = resolver.models.of_class(ClassRef(model_path, model.qualname))
+        columns = resolver.models.columns(info)
+        tables = resolver.models.table_indexes(info)
+        if columns is None or tables is None:
+            return None
+        indexes, known = tables
+        by_name = {column.name: (item, column) for item, column in columns}
+        by_column = {column.column_name: (item, column) for item, column in columns if column.column_name}
+        first = None
+        for lookup in sorted(lookups, key=lambda lookup: lookup.span):
+            if lookup.operator == "pk" or lookup.column == "pk":
+                return None
+            entry = by_name.get(lookup.column) or (by_column.get(lookup.column) if model.orm == "django" else None)
+            if entry is None:
+                if model.orm == "django" and lookup.column == "id":
+                    return None  # Django's implicit primary key
+                return None  # a column this check cannot see
+            item, column = entry
+            indexed = _indexed(column, indexes, model.orm)
+            if indexed is not False:
+                return None  # indexed, or cannot be told
+            if not known:
+                return None
+            if first is None:
+                first = (item, column, lookup)
+        if first is None:
+            return None
+        item, column, lookup = first
+        if item.ref is None or item.ref.path != resolver.path or item.model is None:
+            return None
+        return item.model, column, lookup
+
+
+def _indexed(column, indexes, orm: str) -> bool | None:
+    flags = (column.primary_key, column.index, column.unique)
+    if any(flag for flag in flags):
+        return True
+    names = {column.name}
+    if orm != "django" and column.column_name:
+        names.add(column.column_name)
+    if any(index.columns and index.columns[0] in names for index in indexes):
+        return True
+    if any(flag is None for flag in flags):
+        return None
+    return False
+
+
+def _last(text: str | None) -> str | None:
+    return text.rsplit(".", 1)[-1] if text else None
+
+
+def _fix(context, owner, column) -> Fix | None:
+    keyword = "db_index" if owner.orm == "django" else "index"
+    if column.call_close_paren is None or keyword in column.keywords or "index" in column.keywords:
+        return None
+    edit = _add_argument(context.lines, column.call_close_paren, f"{keyword}=True")
+    return Fix(f"Add `{keyword}=True` (needs a migration)", Applicability.UNSAFE, (edit,))
+
+
+def _add_argument(lines: list[str], close_paren: Point, argument: str):
+    """`argument` as the last argument of the call whose `)` is at `close_paren`."""
+    line, column = close_paren
+    before = lines[line - 1][:column]
+    text = before.rstrip()
+    while not text and line > 1:
+        line -= 1
+        text = lines[line - 1].split("#", 1)[0].rstrip()
+    last = text[-1:] if text else ""
+    if last == "(":
+        return insert(close_paren, argument)
+    if last == ",":
+        glue = "" if not before or before[-1].isspace() else " "
+        return insert(close_paren, glue + argument)
+    return insert(close_paren, ", " + argument)
