@@ -171,8 +171,11 @@ class IndexedModule:
 def exported(facts: ModuleFacts) -> tuple:
     """The parts of a module's facts that checks in other modules read."""
     registered_elsewhere = tuple(route for route in facts.routes if route.handler_symbol is not None)
+    # Methods and paths, not positions: another module's duplicate-route check reads them, and
+    # typing elsewhere in this module must not re-check every open file.
+    paths = tuple((route.methods, tuple(part.text for part in route.parts)) for route in facts.routes)
     return (facts.routers, facts.registrations, facts.hooks, registered_elsewhere, getattr(facts, "models", ()), facts.imports, django_exported(facts),
-            exported_queries(facts))
+            exported_queries(facts), paths)
 
 
 class WorkspaceIndex:
