@@ -30,6 +30,7 @@ class Settings:
     docs_url: str | None = None  # base URL of the rule documents; None: the shipped files
     api_roots: tuple[str, ...] = ("/api",)
     http_timeout: int = 10
+    fat_handler_statements: int = 40  # SVC004: a route handler with more statements than this is fat
     debounce_ms: int = 0  # bursts are coalesced anyway: only the newest version is analysed
     # SEC001 / SEC002: entries are words or names, matched against the words of a decorator, a
     # dependency or a path (`login_required` -> "login", "required"); a multi-word entry matches
@@ -152,6 +153,7 @@ CONVERTERS = {
     "docs_url": _optional_string,
     "api_roots": _string_list,
     "http_timeout": _positive_int,
+    "fat_handler_statements": _positive_int,
     "debounce_ms": _non_negative_int,
     "auth_decorators": _string_list,
     "auth_dependencies": _string_list,
