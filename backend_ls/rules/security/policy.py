@@ -56,6 +56,11 @@ def words(text: str) -> list[str]:
 def matches(name_words: list[str], entries) -> bool:
     """Whether one of the entries' words appear in order, next to each other, in `name_words`
     (a plural counts: "webhook" matches `webhooks`)."""
+    return _matches(tuple(name_words), tuple(entries))
+
+
+@lru_cache(maxsize=16384)  # asked for the same names and lists on every keystroke
+def _matches(name_words: tuple[str, ...], entries: tuple[str, ...]) -> bool:
     for entry in entries:
         wanted = _words(entry)
         if not wanted:
