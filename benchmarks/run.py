@@ -1,0 +1,188 @@
+"""backend-ls benchmarks: keystroke latency side by side with ruff's server, first diagnostics,
+workspace index build (cold and warm) with keystrokes during the build, server peak memory, and CLI
+throughput. Prints figures; asserts nothing.
+
+    python -m pip install -r benchmarks/requirements.txt   # ruff, for the comparison
+    python benchmarks/run.py [--quick] [--json results.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from generate import write_module, write_workspace  # noqa: E402
+from lsp_client import LspClient, peak_memory_mb  # noqa: E402
+
+BACKEND_LS = [sys.executable, "-m", "backend_ls", "serve"]
+RUFF = ["ruff", "server"]
+RUFF_OPTIONS = {"settings": {"lint": {"select": ["E4", "E7", "E9", "F"]}}}
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def body_lines(text: str) -> list[tuple[int, int]]:
+    """(line, column) after the first name of statements inside function bodies: where an edit
+    keeps the code valid (`record` -> `recordx`) and touches one definition only."""
+    spots = []
+    for number, line in enumerate(text.splitlines()):
+        stripped = line.lstrip()
+        indent = len(line) - len(stripped)
+        if indent >= 4 and stripped[:1].isalpha() and not stripped.startswith(("def ", "return", "for ", "if ", "id =", "owner_id", "name =", "price =", "status =", "items =")):
+            name_end = indent
+            while name_end < len(line) and (line[name_end].isalnum() or line[name_end] == "_"):
+                name_end += 1
+            if name_end > indent and line[name_end:name_end + 3] == " = ":
+                spots.append((number, name_end))
+    return spots
+
+
+async def keystrokes(client: LspClient, uri: str, text: str, count: int, start_version: int, seed: int = 7):
+    """Single-character edits (insert, then delete) inside function bodies; the latency of each is
+    the time from sending didChange to the publishDiagnostics of that version."""
+    spots = random.Random(seed).sample(body_lines(text), k=count // 2)
+    latencies = []
+    version = start_version
+    for line, column in spots:
+        for text_change, remove in (("x", 0), ("", 1)):
+            version += 1
+            sent = time.perf_counter()
+            client.change(uri, version, line, column, text_change, remove)
+            arrived = await client.diagnostics_for(uri, version)
+            latencies.append((arrived - sent) * 1000)
+    return latencies, version
+
+
+async def editor_session(command, options, path: Path, edits: int, env=None) -> dict:
+    client = LspClient(command, env)
+    await client.start()
+    await client.initialize(path.parent.as_uri(), options)
+    text = path.read_text()
+    uri = path.as_uri()
+    sent = time.perf_counter()
+    client.open(uri, text, 1)
+    arrived = await client.diagnostics_for(uri, 1)
+    first = (arrived - sent) * 1000
+    latencies, _ = await keystrokes(client, uri, text, edits, 1)
+    memory = peak_memory_mb(client.pid)
+    await client.stop()
+    return {"first_diagnostics_ms": first, "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "peak_mb": memory, "edits": len(latencies)}
+
+
+async def index_session(root: Path, cache: Path, open_file: Path, edits: int) -> dict:
+    """Start on a workspace, time the index build, and type in an open file while it builds."""
+    env = {"XDG_CACHE_HOME": str(cache)}
+    client = LspClient(BACKEND_LS, env)
+    await client.start()
+    started = time.perf_counter()
+    await client.initialize(root.as_uri(), {})
+    text = open_file.read_text()
+    uri = open_file.as_uri()
+    client.open(uri, text, 1)
+    await client.diagnostics_for(uri, 1)
+    latencies = []
+    version = 1
+    while not client.progress_ended.is_set() and len(latencies) < edits:
+        batch, version = await keystrokes(client, uri, text, 2, version, seed=version)
+        latencies += batch
+    await asyncio.wait_for(client.progress_ended.wait(), 600)
+    build = time.perf_counter() - started
+    memory = peak_memory_mb(client.pid)
+    await client.stop()
+    result = {"build_s": build, "peak_mb": memory}
+    if latencies:
+        result.update({"during_build_p50_ms": percentile(latencies, 0.5), "during_build_p95_ms": percentile(latencies, 0.95), "during_build_edits": len(latencies)})
+    return result
+
+
+def cli_throughput(root: Path, cache: Path) -> dict:
+    lines = sum(p.read_text().count("\n") for p in root.rglob("*.py"))
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    figures = {"lines": lines}
+    for label in ("cold", "warm"):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, "-m", "backend_ls", "check", str(root), "--format", "json"], env=env, capture_output=True)
+        elapsed = time.perf_counter() - started
+        figures[f"{label}_s"] = elapsed
+        figures[f"{label}_lines_per_s"] = lines / elapsed
+    return figures
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer edits and a 200-file workspace")
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--no-ruff", action="store_true", help="skip the comparison with ruff server")
+    args = parser.parse_args()
+    edits = 20 if args.quick else 60
+    files = 200 if args.quick else 1000
+    have_ruff = shutil.which("ruff") is not None and not args.no_ruff
+    results: dict = {"machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}}
+    with tempfile.TemporaryDirectory(prefix="backend-ls-bench-") as scratch:
+        scratch = Path(scratch)
+        for size in (2000, 10000):
+            module = write_module(scratch / f"module{size}" / f"orders{size}.py", size)
+            cache = scratch / f"cache{size}"
+            row = {"backend-ls": asyncio.run(editor_session(BACKEND_LS, {}, module, edits, {"XDG_CACHE_HOME": str(cache)}))}
+            if have_ruff:
+                row["ruff"] = asyncio.run(editor_session(RUFF, RUFF_OPTIONS, module, edits))
+                row["p95_ratio"] = row["backend-ls"]["p95_ms"] / max(row["ruff"]["p95_ms"], 1e-9)
+            results[f"module_{size}"] = row
+            print_module(size, row)
+        root = write_workspace(scratch / "workspace", files=files)
+        cache = scratch / "index-cache"
+        open_file = next(iter(sorted((root / "shop").glob("part0*.py"))))
+        results["index_cold"] = asyncio.run(index_session(root, cache, open_file, edits))
+        results["index_warm"] = asyncio.run(index_session(root, cache, open_file, 0))
+        print_index(files, results)
+        results["cli"] = cli_throughput(root, scratch / "cli-cache")
+        print_cli(results["cli"])
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+def print_module(size: int, row: dict) -> None:
+    ours = row["backend-ls"]
+    print(f"\n{size}-line module ({ours['edits']} single-character edits inside function bodies)")
+    print(f"  {'server':<12} {'first diag':>11} {'p50':>9} {'p95':>9} {'peak MB':>8}")
+    for name in ("backend-ls", "ruff"):
+        if name in row:
+            r = row[name]
+            print(f"  {name:<12} {r['first_diagnostics_ms']:>9.1f}ms {r['p50_ms']:>7.1f}ms {r['p95_ms']:>7.1f}ms {r['peak_mb'] or 0:>8.0f}")
+    if "p95_ratio" in row:
+        print(f"  keystroke p95 ratio backend-ls / ruff: {row['p95_ratio']:.2f}x")
+
+
+def print_index(files: int, results: dict) -> None:
+    cold, warm = results["index_cold"], results["index_warm"]
+    print(f"\n{files}-file workspace index")
+    print(f"  cold build {cold['build_s']:.1f}s, warm build {warm['build_s']:.1f}s, server peak {max(cold['peak_mb'] or 0, warm['peak_mb'] or 0):.0f} MB")
+    if "during_build_p95_ms" in cold:
+        print(f"  keystrokes during the cold build: p50 {cold['during_build_p50_ms']:.1f}ms, p95 {cold['during_build_p95_ms']:.1f}ms ({cold['during_build_edits']} edits)")
+
+
+def print_cli(cli: dict) -> None:
+    print(f"\nCLI check over {cli['lines']:,} lines")
+    print(f"  cold {cli['cold_s']:.1f}s ({cli['cold_lines_per_s']:,.0f} lines/s), warm {cli['warm_s']:.1f}s ({cli['warm_lines_per_s']:,.0f} lines/s)")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
