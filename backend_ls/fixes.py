@@ -83,3 +83,78 @@ def environ_reference(facts: ModuleFacts) -> tuple[str, Edit | None] | None:
     if "os" in facts.imports or any(a.target == "os" and a.function is None for a in facts.assignments):
         return None
     return "os.environ", insert((facts.import_end_line + 1, 0), "import os\n")
+
+
+def insert_argument(close_paren: Point, lines: list[str], argument: str) -> Edit:
+    """Add `argument` as the last argument of the call whose `)` is at `close_paren`, right after
+    the last argument (keeping a trailing comma where there is one), so a multi-line call stays tidy."""
+    before, at = code_before(lines, close_paren)
+    if before == "(":
+        return insert(close_paren, argument)
+    after = (at[0], at[1] + 1)
+    if before == ",":
+        return insert(after, f" {argument},")
+    return insert(after, f", {argument}")
+
+
+def remove_argument(argument: Span, lines: list[str]) -> Edit:
+    """Drop one argument (`null=True`) of a call with the comma that separates it from the others."""
+    before, before_at = code_before(lines, argument.start)
+    after, after_at = code_after(lines, argument.end)
+    following, following_at = after, after_at
+    if after == ",":
+        following, following_at = code_after(lines, (after_at[0], after_at[1] + 1))
+        if following not in (")", ""):  # up to the next argument, with this one's comment
+            return replace(Span(argument.start, following_at), "")
+    if before == ",":  # the last argument: from the comma before it
+        if after == ",":  # keep the trailing comma
+            return replace(Span(before_at, (after_at[0], after_at[1] + 1)), ",")
+        return replace(Span(before_at, argument.end), "")
+    if before == "(" and following == ")":  # the only argument
+        return replace(Span((before_at[0], before_at[1] + 1), following_at), "")
+    return replace(argument, "")
+
+
+def _without_comment(line: str) -> str:
+    """The line's code: its comment and line end removed (a `#` inside a string is not one)."""
+    quote = None
+    index = 0
+    while index < len(line):
+        char = line[index]
+        if quote is not None:
+            if char == "\\":
+                index += 1
+            elif char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif char == "#":
+            return line[:index]
+        index += 1
+    return line.rstrip("\r\n")
+
+
+def code_before(lines: list[str], point: Point) -> tuple[str, Point]:
+    """The last code character before `point` and where it is; ("", (1, 0)) at the top."""
+    line, column = point
+    text = lines[line - 1][:column] if line - 1 < len(lines) else ""
+    while True:
+        stripped = text.rstrip()
+        if stripped:
+            return stripped[-1], (line, len(stripped) - 1)
+        line -= 1
+        if line < 1:
+            return "", (1, 0)
+        text = _without_comment(lines[line - 1])
+
+
+def code_after(lines: list[str], point: Point) -> tuple[str, Point]:
+    """The first code character at or after `point` and where it is; "" at the end."""
+    line, column = point
+    while line - 1 < len(lines):
+        text = _without_comment(lines[line - 1])
+        for index in range(column, len(text)):
+            if not text[index].isspace():
+                return text[index], (line, index)
+        line, column = line + 1, 0
+    return "", point

@@ -384,10 +384,10 @@ class Column:
     db_index_explicit_false: bool  # `db_index=False` (Django) / `index=False` written out
     call_close_paren: Point | None  # where a keyword argument goes; None without a call
     keywords: tuple[str, ...]  # the keyword arguments written in the call
-    # Each keyword argument of the call as a whole (`null=True`), in order, for edits that change
-    # or drop one; the python type inside the annotation (`float` of `Mapped[Optional[float]]`),
-    # None when there is none or it is written in a string.
-    keyword_spans: tuple[tuple[str, Span], ...] = ()
+    # Each argument of the call, whole (`null=True`), with its keyword (None for a positional one),
+    # in source order, for edits that change, drop or add arguments; the python type inside the
+    # annotation (`float` of `Mapped[Optional[float]]`), None when there is none or it is in a string.
+    argument_spans: tuple[tuple[str | None, Span], ...] = ()
     python_type_span: Span | None = None
 
 

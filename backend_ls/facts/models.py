@@ -365,6 +365,7 @@ class _Annotation:
     collection: bool | None = None
     element: str | None = None  # the type itself, or the element type of a collection
     classvar: bool = False
+    python_type_span: Span | None = None  # None when the type is written in a string
 
 
 @dataclass
@@ -473,6 +474,7 @@ class _Reader:
 
     def annotation(self, node, scope: Scope) -> _Annotation:
         info = _Annotation()
+        root = node.get_root_node() if node is not None else None
         node = _unquote(node)
         items = _subscript(node)
         if items is not None:
@@ -499,6 +501,8 @@ class _Reader:
         info.collection = False
         info.element = node.get_code(include_prefix=False)
         info.python_type = info.element
+        if node.get_root_node() is root:  # not re-parsed from a string annotation
+            info.python_type_span = span_of(node)
         if items is not None:
             base = _strip_subscript(self.resolve(node, scope))
             written = node.children[0].value if node.children[0].type == "name" and len(node.children) == 2 else None
@@ -913,6 +917,8 @@ class _Reader:
             db_index_explicit_false=_literal(keywords.get("index")) is False,
             call_close_paren=call.close_paren if call is not None else None,
             keywords=tuple(keywords),
+            argument_spans=_argument_spans(call),
+            python_type_span=ann.python_type_span,
         )
 
     def _default_nullable(self, primary_key, ann: _Annotation, call: _CallNode | None) -> bool | None:
@@ -1078,7 +1084,7 @@ class _Reader:
             sa_column = self.call(keywords["sa_column"], scope)
             if sa_column is not None and sa_column.qualname == "sqlalchemy.Column":
                 column = self.sa_column(name, name_span, None, sa_column, scope)
-                return replace(column, python_type=ann.python_type)
+                return replace(column, python_type=ann.python_type, python_type_span=ann.python_type_span)
             return Column(
                 name=name, name_span=name_span, column_name=None, type_name=None, type_text=None,
                 type_span=None, python_type=ann.python_type, primary_key=None, index=None, unique=None,
@@ -1116,6 +1122,8 @@ class _Reader:
             db_index_explicit_false=_literal(flags.get("index")) is False,
             call_close_paren=field_call.close_paren if field_call is not None else None,
             keywords=tuple(keywords),
+            argument_spans=_argument_spans(field_call),
+            python_type_span=ann.python_type_span,
         )
 
     def sqlmodel_relationship(self, name, name_span, annotation, call: _CallNode, scope) -> Relationship:
@@ -1211,6 +1219,7 @@ class _Reader:
             db_index_explicit_false=_literal(keywords.get("db_index")) is False,
             call_close_paren=call.close_paren,
             keywords=tuple(keywords),
+            argument_spans=_argument_spans(call),
         )
         return column, relationship
 
@@ -1376,6 +1385,16 @@ def _sequence(node):
     if node.children[0] == "(":  # a parenthesised expression, not a tuple
         return [inner] if inner.type in ("string", "strings") else None
     return [inner]
+
+
+def _argument_spans(call: "_CallNode | None") -> tuple[tuple[str | None, Span], ...]:
+    """Each argument of a call, whole (`null=True`), with its keyword (None for a positional one),
+    in source order: for edits that change, drop or add arguments."""
+    if call is None:
+        return ()
+    found = [(None, span_of(arg)) for arg in call.args]
+    found += [(name, span_of(value.parent)) for name, value in call.keywords.items()]
+    return tuple(sorted(found, key=lambda item: item[1].start))
 
 
 def _field_name(node) -> str | None:
