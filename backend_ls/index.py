@@ -193,6 +193,8 @@ class WorkspaceIndex:
         self._foreign_generation = 0
         self._generation = 0  # bumped whenever what modules export to each other changes
         self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
+        self._through: dict[str, set[str]] = {}  # module -> modules with routes through its prefixes
+        self._through_stamp: tuple | None = None
         self.pinned: set[str] = set()
 
     def set_roots(self, roots: Iterable[Path]) -> None:
@@ -207,7 +209,7 @@ class WorkspaceIndex:
             self._forget_graph()
 
     def unpin(self, path: str) -> None:
-        self.pinned.discard(str(Path(path).resolve()))
+        self.pinned.discard(self._key(path))
 
     # -- building -------------------------------------------------------------------------------
     def files(self) -> list[Path]:
@@ -249,7 +251,7 @@ class WorkspaceIndex:
 
         Facts from an open buffer are `pinned`: what is on disk does not replace them until
         `unpin` (the editor's text is newer than the file)."""
-        key = str(Path(path).resolve())
+        key = self._key(path)
         with self._lock:
             if pinned:
                 self.pinned.add(key)
@@ -272,7 +274,7 @@ class WorkspaceIndex:
             return changed
 
     def remove(self, path: str) -> bool:
-        key = str(Path(path).resolve())
+        key = self._key(path)
         with self._lock:
             old = self.modules.pop(key, None)
             self._routes.pop(key, None)
@@ -289,7 +291,7 @@ class WorkspaceIndex:
 
     # -- questions ------------------------------------------------------------------------------
     def module_of(self, path: str) -> IndexedModule | None:
-        return self.modules.get(str(Path(path).resolve()))
+        return self.modules.get(self._key(path))
 
     def absolute(self, module: IndexedModule, symbol: str) -> str:
         """A symbol as seen from `module`, with its leading dots (relative import) resolved."""
@@ -327,6 +329,11 @@ class WorkspaceIndex:
                 return (target, rest[0])
             return None
 
+    def _key(self, path: str) -> str:
+        """The index's name for a file: its resolved path (resolving costs a system call per part,
+        so a path that is a key already is taken as it is)."""
+        return path if path in self.modules else str(Path(path).resolve())
+
     def _forget_graph(self) -> None:
         self._graph = self._foreign = None
         self._generation += 1
@@ -344,7 +351,7 @@ class WorkspaceIndex:
     def routes_of(self, path: str, facts: ModuleFacts) -> list[Route]:
         """The routes whose handlers are in this module, with the prefixes set anywhere in the
         workspace, including routes registered by other modules (`add_url_rule(view_func=...)`)."""
-        key = str(Path(path).resolve())
+        key = self._key(path)
         with self._lock:
             if key not in self.modules:
                 return [route for route in facts.routes if route.handler_symbol is None]
@@ -363,6 +370,11 @@ class WorkspaceIndex:
             routes += django_routes(self, key, facts)  # URLconfs anywhere reaching this module's views
             routes.sort(key=lambda route: route.anchor)
             touched = frozenset(part.module for route in routes for part in route.parts if part.module)
+            previous = self._routes.get(key)
+            for target in previous[3] if previous is not None else ():
+                self._through.get(target, set()).discard(key)
+            for target in touched:
+                self._through.setdefault(target, set()).add(key)
             self._routes[key] = (facts, stamp, routes, touched)
             return routes
 
@@ -402,16 +414,20 @@ class WorkspaceIndex:
 
     def routes_through(self, path: str) -> list[Route]:
         """Routes of any module whose path has a prefix string written in this module."""
-        key = str(Path(path).resolve())
+        key = self._key(path)
         with self._lock:
+            stamp = (self._generation, self._foreign_generation)
+            if self._through_stamp != stamp:
+                # Composing every module once fills the map of which modules' prefixes each
+                # module's routes carry; after that, only modules whose facts change recompose.
+                for other, module in self.modules.items():
+                    self.routes_of(other, module.facts)
+                self._through_stamp = stamp
             found = []
-            for other, module in self.modules.items():
-                if other == key:
+            for other in sorted(self._through.get(key, ())):
+                if other == key or other not in self.modules:
                     continue
-                routes = self.routes_of(other, module.facts)
-                if key not in self._routes[other][3]:
-                    continue
-                for route in routes:
+                for route in self.routes_of(other, self.modules[other].facts):
                     if any(part.module == key for part in route.parts):
                         found.append(dataclasses.replace(route, parts=tuple(
                             dataclasses.replace(part, module=None) if part.module == key else
