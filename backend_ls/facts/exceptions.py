@@ -17,7 +17,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Call, Value
-from backend_ls.facts.responses import _FunctionFinder, split_trailers
+from backend_ls.facts.responses import FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Span
 
@@ -67,7 +67,7 @@ class ExceptBlock:
 
 
 def except_blocks(module, walk: Walk) -> list[ExceptBlock]:
-    functions = _FunctionFinder(walk.functions)
+    functions = FunctionFinder(walk.functions)
     calls = {call.span: call for call in walk.calls}
     scope = walk.module_scope
     blocks = []

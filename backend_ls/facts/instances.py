@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Function
-from backend_ls.facts.responses import _FunctionFinder, split_trailers
+from backend_ls.facts.responses import FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Point, Span
 
@@ -49,7 +49,9 @@ class Instance:
 
     function: str
     name: str
-    model: str  # the model class as written: "User", "models.User"
+    # The model class as written: "User", "models.User"; None when the name, bound to records
+    # before, is bound to something else from here on (`user = user.to_dict()`).
+    model: str | None
     many: bool
     at: Point  # where the binding takes effect
     # A comprehension binds its variable inside itself only; None: from `at` to the function's end.
@@ -57,7 +59,7 @@ class Instance:
 
 
 def instances_in(module, walk: Walk) -> list[Instance]:
-    functions = _FunctionFinder(walk.functions)
+    functions = FunctionFinder(walk.functions)
     found: list[Instance] = []
     for function in walk.functions.values():
         found.extend(_parameters(function))
@@ -118,9 +120,13 @@ def _bindings(node, function: str, known) -> list[Instance]:
     if node.type == "expr_stmt":
         children = node.children
         if len(children) == 3 and children[1] == "=" and children[0].type == "name":
+            name = children[0].value
             bound = _model_of(children[2], function, known)
             if bound is not None:
-                return [Instance(function, children[0].value, bound[0], bound[1], node.end_pos)]
+                return [Instance(function, name, bound[0], bound[1], node.end_pos)]
+            previous = known.get((function, name))
+            if previous is not None and previous.model is not None:
+                return [Instance(function, name, None, False, node.end_pos)]
         return []
     if node.type == "for_stmt":
         target, iterable = node.children[1], node.children[3]
@@ -156,7 +162,7 @@ def _model_of(node, function: str, known) -> tuple[str, bool] | None:
     """(model as written, many) for an expression that yields records, else None."""
     if node.type == "name":
         instance = known.get((function, node.value))
-        return (instance.model, instance.many) if instance is not None else None
+        return (instance.model, instance.many) if instance is not None and instance.model is not None else None
     if node.type not in ("atom_expr", "power"):
         return None
     base, trailers = split_trailers(node)

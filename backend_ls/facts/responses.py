@@ -12,6 +12,7 @@ function is a route handler: the checks combine these facts with the routes.
 from __future__ import annotations
 
 import ast
+import bisect
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -108,7 +109,7 @@ class Response:
 def responses_in(module, walk: Walk) -> list[Response]:
     """Every `return <value>` in a function of the module."""
     calls = {call.span: call for call in walk.calls}
-    functions = _FunctionFinder(walk.functions)
+    functions = FunctionFinder(walk.functions)
     found = []
     for node in _nodes_of_type(module, "return_stmt"):
         function = functions.at(node.start_pos)
@@ -123,13 +124,16 @@ def responses_in(module, walk: Walk) -> list[Response]:
 def return_annotations(module, walk: Walk) -> list[tuple[str, Value]]:
     """(function qualname, `-> annotation`) of every annotated function: FastAPI reads the
     annotation as the response model when the route does not name one."""
-    by_start = {function.name_span.start: function.qualname for function in walk.functions.values()}
+    used = module.get_used_names()  # parso's index of names: no walk over the tree
     found = []
-    for node in _nodes_of_type(module, "funcdef"):
-        annotation = node.annotation
-        qualname = by_start.get(node.name.start_pos)
-        if annotation is not None and qualname is not None:
-            found.append((qualname, value_of(annotation, walk.module_scope)))
+    for function in walk.functions.values():
+        for leaf in used.get(function.name, ()):
+            if leaf.start_pos != function.name_span.start:
+                continue
+            node = leaf.parent
+            if node.type == "funcdef" and node.annotation is not None:
+                found.append((function.qualname, value_of(node.annotation, walk.module_scope)))
+            break
     return found
 
 
@@ -166,22 +170,32 @@ def split_trailers(node):
     return base, trailers
 
 
-class _FunctionFinder:
-    """The innermost function whose body holds a position."""
+class FunctionFinder:
+    """The innermost function whose body holds a position: a binary search among the functions
+    sorted by start, then up through the enclosing ones (functions nest, they never overlap)."""
 
     def __init__(self, functions: dict[str, Function]):
-        self.functions = sorted(
-            (f for f in functions.values() if f.end is not None), key=lambda f: f.def_span.start
-        )
+        self.functions = sorted((f for f in functions.values() if f.end is not None), key=lambda f: f.def_span.start)
+        self.starts = [function.def_span.start for function in self.functions]
+        self.parents: list[int] = []
+        open_: list[int] = []
+        for index, function in enumerate(self.functions):
+            while open_ and not function.def_span.start < self.functions[open_[-1]].end:  # type: ignore[operator]
+                open_.pop()
+            self.parents.append(open_[-1] if open_ else -1)
+            open_.append(index)
 
     def at(self, point: Point) -> str | None:
-        found = None
-        for function in self.functions:
-            if function.def_span.start > point:
-                break
+        index = bisect.bisect_right(self.starts, point) - 1
+        while index >= 0:
+            function = self.functions[index]
             if point < function.end:  # type: ignore[operator]
-                found = function.qualname
-        return found
+                return function.qualname
+            index = self.parents[index]
+        return None
+
+
+_FunctionFinder = FunctionFinder  # the name other facts modules import it by
 
 
 def _nodes_of_type(node, kind: str):
@@ -201,11 +215,12 @@ def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Respo
     if len(node.children) < 2:
         return None
     scope = walk.module_scope
+    val = _Values(scope)
     expression = node.children[1]
-    value = value_of(expression, scope)
+    value = val(expression)
     elements = _tuple_elements(expression)
     target_node = elements[0] if elements else expression
-    target = value_of(target_node, scope) if elements else value
+    target = val(target_node)
     rest = elements[1:]
     status_node = headers_node = None
     shape, constructor, json, status_keyword, fixed = "value", None, None, None, None
@@ -233,9 +248,9 @@ def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Respo
         else:
             status_node = rest[0]
             headers_node = rest[1] if len(rest) > 1 else None
-    status = value_of(status_node, scope) if status_node is not None else None
+    status = val(status_node) if status_node is not None else None
     status_code = status_code_of(status) if status is not None else fixed
-    fields, closed, text = _body_facts(body_node, calls, scope)
+    fields, closed, text = _body_facts(body_node, calls, val)
     return Response(
         function=function,
         span=span_of(node),
@@ -248,8 +263,8 @@ def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Respo
         status=status,
         status_code=status_code,
         status_keyword=status_keyword,
-        headers=value_of(headers_node, scope) if headers_node is not None else None,
-        body=value_of(body_node, scope) if body_node is not None else None,
+        headers=val(headers_node) if headers_node is not None else None,
+        body=val(body_node) if body_node is not None else None,
         fields=fields,
         closed=closed,
         text=text,
@@ -321,27 +336,41 @@ def _argument(arguments, keywords, index, keyword):
     return None
 
 
-def _body_facts(node, calls, scope) -> tuple[tuple[tuple[str, Value], ...], bool, str | None]:
+class _Values:
+    """`value_of`, once per node of a statement."""
+
+    def __init__(self, scope):
+        self.scope = scope
+        self.known: dict[int, Value] = {}
+
+    def __call__(self, node) -> Value:
+        found = self.known.get(id(node))
+        if found is None:
+            found = self.known[id(node)] = value_of(node, self.scope)
+        return found
+
+
+def _body_facts(node, calls, val: _Values) -> tuple[tuple[tuple[str, Value], ...], bool, str | None]:
     """The string keys of a body and whether they are all of them; its text for a string."""
     if node is None:
         return (), False, None
     if node.type == "atom" and node.children[0] == "(" and len(node.children) == 3:
-        return _body_facts(node.children[1], calls, scope)
+        return _body_facts(node.children[1], calls, val)
     if node.type == "atom" and node.children[0] == "{":
-        return _dict_fields(node, scope)
+        return _dict_fields(node, val)
     if node.type in ("string", "strings", "fstring"):
         return (), True, _text_of(node)
-    call = _call_of(node, calls, scope)
+    call = _call_of(node, calls, val.scope)
     if call is not None:
         qualname, arguments, keywords = call
         if qualname in JSONIFY or (qualname is None and _callee_is(node, "dict")):
             if "*" in keywords or "**" in keywords:
                 return (), False, None
-            named = tuple((key, value_of(value, scope)) for key, value in keywords.items())
+            named = tuple((key, val(value)) for key, value in keywords.items())
             if not arguments:
                 return named, True, None
             if len(arguments) == 1 and not named:
-                return _body_facts(arguments[0], calls, scope)
+                return _body_facts(arguments[0], calls, val)
             return (), False, None
     return (), False, None
 
@@ -351,7 +380,7 @@ def _callee_is(node, name: str) -> bool:
     return base.type == "name" and base.value == name and len(trailers) == 1
 
 
-def _dict_fields(node, scope):
+def _dict_fields(node, val: _Values):
     inner = node.children[1] if len(node.children) == 3 else None
     if inner is None:
         return (), True, None
@@ -360,16 +389,16 @@ def _dict_fields(node, scope):
     children = inner.children
     if any(child.type in ("sync_comp_for", "comp_for") for child in children):
         return (), False, None
+    entries = {item.span: (key, item) for key, item in val(node).items}
     fields, closed, index = [], True, 0
     while index < len(children):
         if children[index] == "**":
             closed = False
             index += 3
         elif index + 2 < len(children) and children[index + 1] == ":":
-            key = children[index]
-            literal = _literal(key) if key.type in ("string", "strings") else None
-            if isinstance(literal, str):
-                fields.append((literal, value_of(children[index + 2], scope)))
+            key, item = entries.get(span_of(children[index + 2]), (None, None))
+            if key is not None and key.kind == "str" and isinstance(key.literal, str):
+                fields.append((key.literal, item))
             else:
                 closed = False
             index += 4

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend_ls.facts.responses import _FunctionFinder
+from backend_ls.facts.responses import FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
 
@@ -54,7 +54,7 @@ class SerializerMethod:
 
 
 def serializations_in(module, walk: Walk) -> list[Serialization]:
-    functions = _FunctionFinder(walk.functions)
+    functions = FunctionFinder(walk.functions)
     scope = walk.module_scope
     used = module.get_used_names()
     found = []

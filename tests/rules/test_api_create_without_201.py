@@ -373,3 +373,29 @@ def test_django_form_save_without_instance_creates():
             return JsonResponse({"errors": form.errors}, status=400)
     """)
     assert lines_of(source, CODE) == [9]
+
+
+def test_drf_viewset_create_override_that_calls_perform_create(tmp_path):
+    urls = """\
+        from rest_framework.routers import DefaultRouter
+        from . import views
+
+        router = DefaultRouter()
+        router.register("items", views.ItemViewSet)
+        urlpatterns = router.urls
+    """
+    views = """\
+        from rest_framework import viewsets
+        from rest_framework.response import Response
+
+
+        class ItemViewSet(viewsets.ModelViewSet):
+            def create(self, request, *args, **kwargs):
+                serializer = self.get_serializer(data=request.data)
+                serializer.is_valid(raise_exception=True)
+                self.perform_create(serializer)
+                return Response(serializer.data)
+    """
+    found, _ = project(tmp_path, {"shop/urls.py": urls, "shop/views.py": views, "shop/__init__.py": ""}, "shop/views.py")
+    assert [f.span.start[0] for f in found] == [10]
+    assert "`self.perform_create`" in found[0].message

@@ -105,7 +105,9 @@ def creations(facts: ModuleFacts, handler: str) -> list[Write]:
     for write in writes_in(facts, handler, "POST"):
         if write.kind == "create" or (write.call.name == "save" and _saves_new(write.call, calls)):
             found.append(write)
-    return found
+    # DRF's CreateModelMixin saves in `perform_create`: an overridden `create` that calls it creates.
+    found += [Write("create", call, "name") for call in calls if call.chain == ("self", "perform_create")]
+    return sorted(found, key=lambda write: write.span)
 
 
 def _saves_new(save: Call, calls: list[Call]) -> bool:

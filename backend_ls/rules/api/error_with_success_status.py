@@ -52,10 +52,10 @@ class ErrorWithSuccessStatus(Rule):
                 status = sent_status(response, route, facts)
                 if status is None or not 200 <= status < 300:
                     continue
-                said = "no status, so 200" if response.status is None and status == 200 else f"status {status}"
+                said = f"status {status}" + (" (the default)" if response.status is None else "")
                 yield self.finding(
                     response.span,
-                    f"`{handler}` answers an error body with {said}; send it with {error} so clients, "
+                    f"`{handler}` sends an error body with {said}; send it with {error} so clients, "
                     "caches and monitoring see the failure.",
                     _fix(response, route, error, context),
                 )
@@ -147,14 +147,23 @@ def _is_response_parameter(annotation: Value | None) -> bool:
     )
 
 
+_LAST_INDEX: tuple = (None, {})
+
+
 def decorator_call(route: Route, facts: ModuleFacts) -> Call | None:
+    """The call of a route's decorator (`app.post("/x", status_code=201)`)."""
+    global _LAST_INDEX
     if route.decorator_close_paren is None:
         return None
-    return next((c for c in facts.calls if c.close_paren == route.decorator_close_paren), None)
+    owner, index = _LAST_INDEX
+    if owner is not facts:  # one index per module's facts, shared by the checks that ask
+        index = {call.close_paren: call for call in facts.calls}
+        _LAST_INDEX = (facts, index)
+    return index.get(route.decorator_close_paren)
 
 
 def _call(facts: ModuleFacts, response: Response) -> Call | None:
-    return next((c for c in facts.calls if c.span == response.target.span), None)
+    return facts.call_at(response.target.span)
 
 
 # --- the fix ----------------------------------------------------------------------------------------

@@ -67,8 +67,8 @@ def _public_class(value: Value) -> bool:
 
 def _sent(use: ExceptionUse, block: ExceptBlock, facts: ModuleFacts, handlers) -> bool:
     function = block.function
-    for call in facts.calls:
-        if call.function != function or not _contains(call.span, use.span):
+    for call in facts.calls_in(function):
+        if not _contains(call.span, use.span):
             continue
         if call.qualname in ERROR_RESPONSES or (
             call.qualname and call.qualname.startswith(ERROR_RESPONSE_MODULES) and call.qualname[:1] != "."

@@ -10,6 +10,7 @@ from backend_ls.facts.model import ClassDef, Model, ModuleFacts, Route, Value
 from backend_ls.facts.responses import handler_routes, is_sent
 from backend_ls.facts.serialization import Serialization, SerializerMethod
 from backend_ls.positions import Span
+from backend_ls.rules.api.error_with_success_status import decorator_call
 from backend_ls.rules.base import Rule
 
 WORDS = re.compile(r"(?:^|_)(password|passwd|secret|token|tokens|api_key|apikey|ssn|social_security)(?:_|$)")
@@ -58,8 +59,8 @@ class SensitiveFieldExposure(Rule):
             if exposed:
                 yield self.finding(
                     serialization.span,
-                    f"`{serialization.subject}` is serialized whole, so its {_names(exposed)} "
-                    "reach the client; return only the fields the client needs (a schema or an explicit dict).",
+                    f"`{serialization.subject}` is serialized whole, so its {_names(exposed)} the client; "
+                    "return only the fields the client needs (a schema or an explicit dict).",
                 )
         for handler, routes in handlers.items():
             fastapi = next((r for r in routes if r.framework == "fastapi"), None)
@@ -69,7 +70,7 @@ class SensitiveFieldExposure(Rule):
 
     def _fastapi(self, handler: str, route: Route, models: Models):
         facts = models.context.facts
-        call = next((c for c in facts.calls if c.close_paren == route.decorator_close_paren), None)
+        call = decorator_call(route, facts)
         if call is None:
             return
         declared = call.keyword("response_model")
@@ -88,21 +89,21 @@ class SensitiveFieldExposure(Rule):
             if exposed:
                 yield self.finding(
                     span,
-                    f"The table model `{written}` is the response model, so its {_names(exposed)} reach "
-                    "the client; declare a response schema without them.",
+                    f"The table model `{written}` is the response model, so its {_names(exposed)} the client; "
+                    "declare a response schema without secrets.",
                 )
             return
         for response in facts.responses:
             if response.function != handler or response.shape != "value" or response.target.kind != "name":
                 continue
             instance = instance_at(facts.instances, handler, response.target.text, response.span.start)
-            model = models.find(instance.model) if instance is not None else None
+            model = models.find(instance.model) if instance is not None and instance.model is not None else None
             exposed = models.secrets(model) if model is not None else []
             if exposed:
                 yield self.finding(
                     response.target.span,
                     f"`{response.target.text}` is returned without a response model, so its "
-                    f"{_names(exposed)} reach the client; declare a response schema without them.",
+                    f"{_names(exposed)} the client; declare a response schema without secrets.",
                 )
 
     def _serializers(self, models: Models):
@@ -123,15 +124,17 @@ class SensitiveFieldExposure(Rule):
             if exposed:
                 yield self.finding(
                     fields.value.span,
-                    f'`fields = "__all__"` serializes every field of `{model.model.name}`, its '
-                    f"{_names(exposed)} included; list the fields to send.",
+                    f'`fields = "__all__"` serializes every field of `{model.model.name}`, so its '
+                    f"{_names(exposed)} the client; list the fields to send.",
                 )
 
 
 def _names(fields: list[str]) -> str:
+    """"secret field `a` reaches" / "secret fields `a` and `b` reach"."""
     quoted = [f"`{field}`" for field in dict.fromkeys(fields)]
-    text = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-    return f"{text} {'field' if len(quoted) == 1 else 'fields'}"
+    if len(quoted) == 1:
+        return f"secret field {quoted[0]} reaches"
+    return f"secret fields {', '.join(quoted[:-1])} and {quoted[-1]} reach"
 
 
 def _sent(serialization: Serialization, facts: ModuleFacts, handlers) -> bool:
@@ -155,7 +158,7 @@ def _exposed(serialization: Serialization, models: Models) -> list[str]:
         model = models.known("django.contrib.auth.models.User")
     else:
         instance = instance_at(facts.instances, serialization.function, serialization.subject, serialization.span.start)
-        model = models.find(instance.model) if instance is not None else None
+        model = models.find(instance.model) if instance is not None and instance.model is not None else None
     if model is None:
         return []
     secrets = models.secrets(model)
@@ -203,7 +206,7 @@ def _write_only(facts: ModuleFacts, serializer: str, extra) -> set[str]:
     for assignment in facts.assignments:
         if assignment.class_name != serializer or assignment.function is not None:
             continue
-        call = next((c for c in facts.calls if c.span == assignment.value.span), None)
+        call = facts.call_at(assignment.value.span)
         if call is not None:
             flag = call.keyword("write_only")
             if flag is not None and flag.kind == "true":
