@@ -3,6 +3,8 @@ are configured (`[tool.backend-ls.sharding]`)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from backend_ls.options import load_settings
@@ -119,3 +121,13 @@ def test_the_setting_from_pyproject(tmp_path):
     (tmp_path / "pyproject.toml").write_text('[tool.backend-ls.sharding]\nOrder = 3\n')
     settings, problems = load_settings(tmp_path)
     assert settings.sharding == {} and "sharding" in problems[0]
+
+
+def test_the_readme_configuration_block_is_accepted(tmp_path):
+    readme = (Path(__file__).parent.parent.parent / "README.md").read_text()
+    section = readme[readme.index("## Configuration\n"):readme.index("## Rules\n")]
+    block = section.split("```toml\n", 1)[1].split("```", 1)[0]
+    (tmp_path / "pyproject.toml").write_text(block)
+    settings, problems = load_settings(tmp_path)
+    assert problems == []
+    assert settings.sharding == {"Order": "tenant_id", "Invoice": "account_id"}

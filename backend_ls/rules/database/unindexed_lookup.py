@@ -129,17 +129,17 @@ def _fix(context, owner, column) -> Fix | None:
 
 
 def _add_argument(lines: list[str], close_paren: Point, argument: str):
-    """`argument` as the last argument of the call whose `)` is at `close_paren`."""
+    """`argument` as the last argument of the call whose `)` is at `close_paren`: right after the
+    last argument, keeping a trailing comma where there is one."""
     line, column = close_paren
-    before = lines[line - 1][:column]
-    text = before.rstrip()
+    text = lines[line - 1][:column].rstrip() if line - 1 < len(lines) else ""
     while not text and line > 1:
         line -= 1
         text = lines[line - 1].split("#", 1)[0].rstrip()
     last = text[-1:] if text else ""
     if last == "(":
         return insert(close_paren, argument)
+    after = (line, len(text))
     if last == ",":
-        glue = "" if not before or before[-1].isspace() else " "
-        return insert(close_paren, glue + argument)
-    return insert(close_paren, ", " + argument)
+        return insert(after, f" {argument},")
+    return insert(after, f", {argument}")
