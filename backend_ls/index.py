@@ -55,8 +55,9 @@ class FactsCache:
         self.directory = directory
         self.fingerprint = fingerprint
 
-    def key(self, path: str, data: bytes) -> str:
-        return hashlib.sha256(self.fingerprint.encode() + b"\0" + path.encode() + b"\0" + data).hexdigest()
+    def key(self, path: str, data: bytes, external: dict[str, str] | None = None) -> str:
+        known = repr(sorted((external or {}).items())).encode()
+        return hashlib.sha256(self.fingerprint.encode() + b"\0" + path.encode() + b"\0" + known + b"\0" + data).hexdigest()
 
     def load(self, key: str) -> ModuleFacts | None:
         if self.directory is None:
@@ -85,11 +86,11 @@ def read_source(path: Path) -> str:
     return path.read_bytes().decode("utf-8-sig")
 
 
-def facts_of_text(text: str, path: str) -> ModuleFacts:
+def facts_of_text(text: str, path: str, external: dict[str, str] | None = None) -> ModuleFacts:
     from backend_ls.analysis import grammar
     from backend_ls.facts import module_facts
 
-    return module_facts(grammar().parse(text, error_recovery=True), path)
+    return module_facts(grammar().parse(text, error_recovery=True), path, external=external)
 
 
 @dataclass
@@ -100,7 +101,7 @@ class FileResult:
     error: str | None = None
 
 
-def load_file(path: str, cache_dir: str | None, fingerprint: str) -> FileResult:
+def load_file(path: str, cache_dir: str | None, fingerprint: str, external: dict[str, str] | None = None) -> FileResult:
     """Facts of one file, from the cache or by parsing it. Top-level so process pools can run it."""
     cache = FactsCache(Path(cache_dir) if cache_dir else None, fingerprint)
     try:
@@ -110,11 +111,11 @@ def load_file(path: str, cache_dir: str | None, fingerprint: str) -> FileResult:
         return FileResult(path, None, None, f"{path}: cannot be read: {error}")
     if len(text) > MAX_FILE_CHARACTERS:
         return FileResult(path, text, None, f"{path} is not analysed: it has more than {MAX_FILE_CHARACTERS:,} characters")
-    key = cache.key(path, data)
+    key = cache.key(path, data, external)
     facts = cache.load(key)
     if facts is None:
         try:
-            facts = facts_of_text(text, path)
+            facts = facts_of_text(text, path, external)
         except Exception as error:  # one unreadable file must not stop the index
             return FileResult(path, text, None, f"{path}: cannot be analysed: {error!r}")
         cache.store(key, facts)
@@ -168,9 +169,28 @@ class IndexedModule:
     facts: ModuleFacts
 
 
+# Library objects other modules import by name: the app, blueprints and routers, the ORM handle.
+SHARED_OBJECTS = ("flask.", "fastapi.", "starlette.", "flask_sqlalchemy.", "sqlalchemy.", "sqlmodel.", "requests.", "httpx.")
+
+
+def shared_objects(facts: ModuleFacts) -> dict[str, str]:
+    """Module-level names bound to instances of library classes: `db = SQLAlchemy()` -> db."""
+    found = {}
+    for assignment in facts.assignments:
+        if assignment.function is not None or assignment.class_name is not None:
+            continue
+        qualname = assignment.value.qualname if assignment.value.kind == "call" else None
+        if qualname and qualname.endswith("()") and qualname.startswith(SHARED_OBJECTS) and "." not in assignment.target:
+            found[assignment.target] = qualname
+    return found
+
+
 def exported(facts: ModuleFacts) -> tuple:
     """The parts of a module's facts that checks in other modules read."""
-    registered_elsewhere = tuple(route for route in facts.routes if route.handler_symbol is not None)
+    registered_elsewhere = (
+        tuple(route for route in facts.routes if route.handler_symbol is not None),
+        tuple(sorted(shared_objects(facts).items())),
+    )
     # Methods and paths, not positions: another module's duplicate-route check reads them, and
     # typing elsewhere in this module must not re-check every open file.
     paths = tuple((route.methods, tuple(part.text for part in route.parts)) for route in facts.routes)
@@ -244,7 +264,45 @@ class WorkspaceIndex:
                 self.errors.append(result.error)
             if progress is not None:
                 progress(done, len(jobs))
-        return collected
+        return self._with_imported_objects(collected, executor, cache_dir)
+
+    def _with_imported_objects(self, collected: list[FileResult], executor, cache_dir) -> list[FileResult]:
+        """Second pass: modules that import an app, blueprint, router or ORM handle from another
+        module are taken again knowing what it is (`@bp.route` with `bp` from `.blueprints`)."""
+        again = {}
+        for result in collected:
+            if result.facts is None or str(Path(result.path).resolve()) in self.pinned:
+                continue
+            external = self.external_bindings(result.path, result.facts.imports)
+            if external:
+                again[result.path] = external
+        if not again:
+            return collected
+        jobs = list(again)
+        externals = [again[job] for job in jobs]
+        if executor is None:
+            redone = [load_file(job, cache_dir, self.fingerprint, known) for job, known in zip(jobs, externals)]
+        else:
+            redone = list(executor.map(load_file, jobs, [cache_dir] * len(jobs), [self.fingerprint] * len(jobs), externals))
+        by_path = {result.path: result for result in redone}
+        for result in redone:
+            if result.facts is not None:
+                self.update(result.path, result.facts)
+        return [by_path.get(result.path, result) for result in collected]
+
+    def external_bindings(self, path: str, imports: dict[str, str]) -> dict[str, str]:
+        """What this module's imported names are, where the module they come from binds them to a
+        library object (`from .extensions import db` with `db = SQLAlchemy()` there)."""
+        with self._lock:
+            found = {}
+            for local, symbol in imports.items():
+                target = self.resolve(path, symbol)
+                if target is None or target[0] not in self.modules:
+                    continue
+                qualname = shared_objects(self.modules[target[0]].facts).get(target[1])
+                if qualname is not None:
+                    found[local] = qualname
+            return found
 
     def update(self, path: str, facts: ModuleFacts, pinned: bool = False) -> bool:
         """Take new facts for a file; True when what other modules read from it changed.
@@ -309,9 +367,12 @@ class WorkspaceIndex:
     def resolve(self, path: str, symbol: str, depth: int = 0) -> Key | None:
         """The (module path, name) a symbol imported in `path` refers to, following re-exports."""
         with self._lock:
-            module = self.modules.get(path) or self.module_of(path)
-            if module is None or depth > MAX_RESOLUTION_DEPTH:
+            if depth > MAX_RESOLUTION_DEPTH:
                 return None
+            module = self.modules.get(path) or self.module_of(path)
+            if module is None:  # a file not indexed (yet): its names come from its path
+                key = self._key(path)
+                module = IndexedModule(key, module_names(Path(key), self.roots), Path(key).name == "__init__.py", None)
             name = self.absolute(module, symbol)
             parts = name.split(".")
             for cut in range(len(parts) - 1, 0, -1):

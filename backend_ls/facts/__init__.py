@@ -37,10 +37,17 @@ FRAMEWORKS = (FLASK, FASTAPI)
 log = logging.getLogger(__name__)
 
 
-def module_facts(module, path: str, cache: "StatementCache | None" = None, lines: list[str] | None = None) -> ModuleFacts:
+def module_facts(
+    module,
+    path: str,
+    cache: "StatementCache | None" = None,
+    lines: list[str] | None = None,
+    external: dict[str, str] | None = None,
+) -> ModuleFacts:
     """The facts of a module. With a `cache` (and the module's `lines`), the facts of every
     top-level statement whose text, position and module-level names are unchanged since the last
-    call are reused, so a keystroke costs the statement it touched (the editor's path)."""
+    call are reused, so a keystroke costs the statement it touched (the editor's path).
+    `external`: what imported names are, from the modules they come from (see `module_scope`)."""
     problems: list[str] = []
 
     def guarded(what: str, extract, *args):
@@ -52,7 +59,7 @@ def module_facts(module, path: str, cache: "StatementCache | None" = None, lines
             problems.append(f"{path}: the {what} facts could not be taken ({type(error).__name__}: {error})")
             return []
 
-    scope = module_scope(module)
+    scope = module_scope(module, external)
 
     def compute(nodes):
         return _statement_facts(walk_statements(nodes, scope, path), _Statements(nodes), guarded)
@@ -66,7 +73,7 @@ def module_facts(module, path: str, cache: "StatementCache | None" = None, lines
 
     def module_wide():
         walks = [piece.walk for piece in pieces]
-        walk = merge_walks(walks, scope, path) if all(walks) else walk_module(module, path)
+        walk = merge_walks(walks, scope, path) if all(walks) else walk_statements(module.children, scope, path)
         return _module_wide_facts(walk, module, guarded)
 
     if cache is None or lines is None:

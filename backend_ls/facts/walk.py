@@ -162,14 +162,19 @@ class Walk:
         return self._calls_by_span.get(span)
 
 
-def module_scope(module: tree.Module) -> Scope:
+def module_scope(module: tree.Module, external: dict[str, str] | None = None) -> Scope:
     """The names a module binds at its top level: its imports, then its assignments.
 
+    `external` says what imported names are, when the workspace index knows it from the module
+    they come from (`from .extensions import db` -> "flask_sqlalchemy.SQLAlchemy()").
     Function bodies run after the whole module has executed, so module-level bindings made below
     a function are visible in it: they are all bound before any statement is walked."""
     imports = imports_of(module)
     scope = Scope(dict(imports))
     scope.imports = imports
+    for name, qualname in (external or {}).items():
+        if name in imports:
+            scope.names[name] = qualname
     for stmt in _module_statements(module):
         if stmt.type == "expr_stmt":
             scope.bind_assignment(stmt)

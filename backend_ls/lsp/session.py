@@ -12,6 +12,7 @@ from pathlib import Path
 from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
+from backend_ls.facts.names import imports_of
 from backend_ls.index import WorkspaceIndex
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
@@ -83,7 +84,9 @@ class Session:
             )
             return Outcome(lines, Analysis(), problems, False, [])
         cache = self.statement_caches.setdefault(key, StatementCache())
-        facts = module_facts(self.parser.parse(key, text), path, cache, lines)
+        module = self.parser.parse(key, text)
+        external = self.index.external_bindings(path, imports_of(module))
+        facts = module_facts(module, path, cache, lines, external)
         changed = self.index.update(path, facts, pinned=True)
         analysis = check_facts(facts, lines, settings, self.ruleset, self.index)
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())

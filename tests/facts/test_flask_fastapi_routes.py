@@ -118,3 +118,34 @@ def test_names_that_only_look_like_flask_are_not_routes():
         "def x(): ...\n"
     )
     assert facts.routes == ()
+
+
+def test_objects_imported_from_another_module_are_known(tmp_path):
+    """`from app import app` in views.py and `from .extensions import db` in models.py: the index
+    tells each module what the imported name is, so its routes and models are found."""
+    package = tmp_path / "app"
+    package.mkdir()
+    (package / "__init__.py").write_text(
+        "from flask import Flask\nfrom .extensions import db\napp = Flask(__name__)\nfrom . import views\n"
+    )
+    (package / "extensions.py").write_text("from flask_sqlalchemy import SQLAlchemy as SA\ndb = SA()\n")
+    (package / "models.py").write_text(
+        "from .extensions import db\n\nclass Order(db.Model):\n    id = db.Column(db.Integer, primary_key=True)\n"
+    )
+    (package / "views.py").write_text(
+        "from app import app\nfrom .models import Order\n\n@app.route('/orders/<int:order_id>', methods=['DELETE'])\n"
+        "def cancel(order_id):\n    return ''\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "backend_ls", "routes", str(tmp_path), "--format", "json", "--no-cache"],
+        capture_output=True, text=True, timeout=60, check=True,
+    )
+    assert [(r["method"], r["path"], r["handler"]) for r in json.loads(result.stdout)] == [
+        ("DELETE", "/orders/<int:order_id>", "app.views.cancel")
+    ]
+    from backend_ls.index import WorkspaceIndex
+
+    index = WorkspaceIndex([tmp_path])
+    index.build()
+    models = index.module_of(str(package / "models.py")).facts.models
+    assert [(m.name, m.orm) for m in models] == [("Order", "flask_sqlalchemy")]
