@@ -51,7 +51,9 @@ class QueryResolver:
         """Every module: the checked one (with its current facts) first."""
         found = [(self.path, self.facts)]
         if self.index is not None:
-            found += [(path, module.facts) for path, module in sorted(self.index.modules.items()) if path != self.path]
+            with self.index._lock:  # the index is updated from other threads
+                modules = list(self.index.modules.items())
+            found += [(path, module.facts) for path, module in sorted(modules) if path != self.path]
         return found
 
     # -- models ---------------------------------------------------------------------------------
@@ -159,6 +161,17 @@ class QueryResolver:
 
     def returned(self, facts: ModuleFacts, function: str) -> list[Query]:
         return [query for query in facts.queries if query.function == function and query.returned]
+
+
+def built_by(query: Query, queries) -> Query:
+    """For a name iterated or indexed (`for post in posts`), the expression that built what it holds
+    (among `queries`, the facts of one query); else the query itself."""
+    name = query.from_variable
+    start, end = query.span.start, query.span.end
+    if name is None or query.wrapped is not None or end != (start[0], start[1] + len(name)):
+        return query
+    bound = [q for q in queries if q.variable == name and q.span < query.span]
+    return max(bound, key=lambda q: q.span) if bound else query
 
 
 def _last(text: str | None) -> str | None:

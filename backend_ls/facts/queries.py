@@ -21,6 +21,7 @@ query. Whether the class is a model is for the checks to settle from the model f
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 from dataclasses import dataclass, field
 
@@ -189,7 +190,7 @@ class QueryLoop:
 def queries_in(module, walk: Walk) -> tuple[tuple[Query, ...], tuple[QueryLoop, ...]]:
     reader = _Reader(walk)
     reader.read(module.children)
-    return reader.results()
+    return reader.results(module.get_used_names())
 
 
 def exported_queries(facts) -> tuple:
@@ -233,6 +234,14 @@ class _State:
     end: Point | None = None  # where the query ends, when the chain goes on past it
 
 
+def _with(state: _State, **changes) -> _State:
+    """`dataclasses.replace` for the reader's states, without its checks (it runs per chained call)."""
+    new = object.__new__(_State)
+    new.__dict__.update(state.__dict__)
+    new.__dict__.update(changes)
+    return new
+
+
 @dataclass(frozen=True)
 class _Helper:
     callee: Value
@@ -270,9 +279,9 @@ class _Reader:
         self.consumed: set[int] = set()
         self.top_nodes: list = []
 
-    def results(self):
+    def results(self, used_names):
         for binding in self.bindings:
-            binding.uses = tuple(_uses(binding))
+            binding.uses = tuple(_uses(binding, used_names.get(binding.name, ())))
         queries = []
         for query, own, source in self.queries:
             chosen = own if own is not None else source
@@ -461,7 +470,7 @@ class _Reader:
         self.descend(node, context)
         if not full:
             return None
-        return dataclasses.replace(state, from_variable=None, binding=None, ran_here=False), binding
+        return _with(state, from_variable=None, binding=None, ran_here=False), binding
 
     def emit(self, state: _State, node, context: _Context, role=None, variable=None, binding=None):
         span = state_span(state, node)
@@ -543,7 +552,7 @@ class _Reader:
             bound = context.names.get(node.value)
             if isinstance(bound, tuple):
                 state, binding = bound
-                return dataclasses.replace(state, from_variable=node.value, binding=binding, ran_here=False), True
+                return _with(state, from_variable=node.value, binding=binding, ran_here=False), True
             return None
         if node.type not in ("atom_expr", "power"):
             return None
@@ -557,7 +566,7 @@ class _Reader:
         state, start = None, 0
         if base.type == "name" and isinstance(context.names.get(base.value), tuple):
             bound, binding = context.names[base.value]
-            state = dataclasses.replace(bound, from_variable=base.value, binding=binding, ran_here=False)
+            state = _with(bound, from_variable=base.value, binding=binding, ran_here=False)
         elif base.type == "atom" and base.children[0] == "(":
             inner = self.query_of(base, context)
             if inner is not None and inner[1]:
@@ -577,7 +586,7 @@ class _Reader:
         if not whole:
             if end == 0:
                 return None  # `rows.append(x)`: the name holds a query, the expression is something else
-            state = dataclasses.replace(state, wrapped=None, end=trailers[end - 1].end_pos)
+            state = _with(state, wrapped=None, end=trailers[end - 1].end_pos)
         return state, whole
 
     def wrapper(self, base, trailers, context):
@@ -598,7 +607,7 @@ class _Reader:
         self.consumed.add(id(argument))
         self.consumed.add(id(_unparenthesised(argument)))
         state = _consume(found[0], base.value)
-        return dataclasses.replace(state, wrapped=span_of(argument))
+        return _with(state, wrapped=span_of(argument))
 
     def root(self, base, trailers, index, context):
         """The query a chain starts at trailer `index`: (state, index of the first step) or None."""
@@ -649,7 +658,7 @@ class _Reader:
                 return None
             state = self.new_state(span, orm, call.args[0].text, "done", None, node=arguments[0])
             step = self.step_of(attribute, trailer, following)
-            return dataclasses.replace(
+            return _with(
                 state, steps=(step,), terminal=attribute, executed=True, ran_here=True,
                 lookups=(Lookup("pk", None, "pk", call.args[1].span),),
             ), index + 2
@@ -684,7 +693,7 @@ class _Reader:
                 return None
             step = self.step_of("get_object_or_404", trailer, trailer)
             lookups, unknown = _keyword_lookups(trailer, call)
-            return dataclasses.replace(
+            return _with(
                 state, steps=state.steps + (step,), terminal="get_object_or_404", phase="done", executed=True,
                 ran_here=True, lookups=state.lookups + lookups, lookups_unknown=state.lookups_unknown or unknown,
             ), index + 1
@@ -741,13 +750,13 @@ class _Reader:
         name = step.name
         steps = state.steps + (step,)
         if name in ("paginate", "first_or_404", "one_or_404"):
-            return dataclasses.replace(state, steps=steps, phase="done", terminal=name, executed=True, ran_here=True,
+            return _with(state, steps=steps, phase="done", terminal=name, executed=True, ran_here=True,
                                        entity=state.scalar_entity)
         entity = state.scalar_entity if name in ("scalars", "scalar", "exec") else "rows"
         if name == "exec" and state.entity == "rows":
             entity = "rows"
         phase = "done" if name == "scalar" else "result"
-        return dataclasses.replace(state, steps=steps, phase=phase, terminal=name, executed=True, ran_here=True,
+        return _with(state, steps=steps, phase=phase, terminal=name, executed=True, ran_here=True,
                                    entity=entity)
 
     def steps(self, state: _State, trailers, start: int) -> tuple[_State, int]:
@@ -770,15 +779,15 @@ class _Reader:
                 if state.phase == "done":
                     if not (is_slice and state.terminal in ROW_LISTS):
                         break  # a row, or no rows: the query ends before it
-                    state = dataclasses.replace(state, steps=state.steps + (QueryStep("[]", span_of(trailer), is_slice=True),))
+                    state = _with(state, steps=state.steps + (QueryStep("[]", span_of(trailer), is_slice=True),))
                     index += 1
                     continue
                 step = QueryStep("[]", span_of(trailer), is_slice=is_slice)
                 steps = state.steps + (step,)
                 if state.orm == "django" and is_slice:
-                    state = dataclasses.replace(state, steps=steps)
+                    state = _with(state, steps=steps)
                 else:
-                    state = dataclasses.replace(state, steps=steps, phase="done", executed=True, ran_here=True,
+                    state = _with(state, steps=steps, phase="done", executed=True, ran_here=True,
                                                 terminal="[:]" if is_slice else "[i]")
                 index += 1
             else:
@@ -816,7 +825,7 @@ class _Reader:
                 changes["phase"] = "done"
             elif name in RESULT_FETCHES:
                 changes["phase"] = "done"  # a list or a row: no result object any more
-        return dataclasses.replace(state, **changes)
+        return _with(state, **changes)
 
     def lookups(self, state: _State, name: str, call_trailer, call: Call | None) -> tuple[tuple[Lookup, ...], bool]:
         if call is None:
@@ -893,7 +902,7 @@ def _unparenthesised(node):
 
 def _consume(state: _State, how: str) -> _State:
     runs = state.phase == "query"
-    return dataclasses.replace(state, terminal=how, phase="done", executed=True, ran_here=state.ran_here or runs)
+    return _with(state, terminal=how, phase="done", executed=True, ran_here=state.ran_here or runs)
 
 
 def _forget(context: _Context, target) -> None:
@@ -1280,12 +1289,14 @@ def _argument_of(node) -> str | None:
     return None
 
 
-def _uses(binding: _Binding):
-    """How the code uses a name after binding it, up to the next binding of it."""
-    start = binding.statement.end_pos
-    for leaf in _name_leaves(binding.scope, binding.name):
-        if leaf.start_pos < start:
-            continue
+def _uses(binding: _Binding, leaves):
+    """How the code uses a name after binding it, up to the next binding of it (`leaves`: the name's
+    leaves in the module, in order)."""
+    start, end = binding.statement.end_pos, _end_of(binding.scope)
+    first = bisect.bisect_left(leaves, start, key=_start_pos)
+    for leaf in leaves[first:]:
+        if leaf.start_pos >= end:
+            return
         parent = leaf.parent
         if parent.type == "trailer" and parent.children[0] == ".":
             continue  # `x.name`: an attribute
@@ -1322,13 +1333,11 @@ def _use(leaf) -> str:
     return "other"
 
 
-def _name_leaves(node, name: str):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        children = getattr(current, "children", None)
-        if children is None:
-            if current.type == "name" and current.value == name:
-                yield current
-            continue
-        stack.extend(reversed(children))
+def _start_pos(leaf) -> Point:
+    return leaf.start_pos
+
+
+def _end_of(scope) -> Point:
+    if isinstance(scope, _Nodes):
+        return scope.children[-1].end_pos if scope.children else (0, 0)
+    return scope.end_pos

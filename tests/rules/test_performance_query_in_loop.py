@@ -70,6 +70,17 @@ def test_a_queryset_iterated_in_the_loop():
     assert lines_of(source, "PERF002") == [4]
 
 
+def test_a_queryset_built_in_the_loop_and_iterated_there():
+    source = '''
+        def load(orders):
+            for order in orders:
+                items = Item.objects.filter(order=order)
+                for item in items:
+                    print(item)
+    '''
+    assert [f.span.start for f in findings(source, "PERF002")] == [(4, 16)]  # where it is built
+
+
 def test_a_query_followed_through_names_in_the_loop():
     source = '''
         from sqlalchemy import select

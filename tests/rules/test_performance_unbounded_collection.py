@@ -121,6 +121,7 @@ urlpatterns = [
     path("articles/paged/", views.article_page),
     path("articles/count/", views.article_count),
     path("articles/first/", views.first_articles),
+    path("articles/titles/", views.article_titles),
 ]
 '''
 
@@ -151,6 +152,11 @@ def test_django_function_views(tmp_path):
 
             def first_articles(request):
                 return render(request, "list.html", {"articles": Article.objects.all()[:10]})
+
+
+            def article_titles(request):
+                articles = Article.objects.filter(published=True)
+                return render(request, "titles.html", {"titles": [a.title for a in articles]})
         ''',
         "config/settings.py": 'ROOT_URLCONF = "config.urls"\n',
         "config/__init__.py": "",
@@ -160,7 +166,8 @@ def test_django_function_views(tmp_path):
             urlpatterns = [path("blog/", include("blog.urls"))]
         ''',
     }, "blog/views.py", "PERF003")
-    assert [f.span.start[0] for f in found] == [9]
+    # a queryset run by iterating its name is reported where it is built
+    assert [f.span.start for f in found] == [(9, 53), (26, 15)]
 
 
 DRF_FILES = {

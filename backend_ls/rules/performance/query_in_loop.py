@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from backend_ls.query_resolution import built_by
 from backend_ls.rules.base import Rule
 
 # Writes that insert the row they are given: a loop of them is a batching question, not a query
@@ -14,7 +15,8 @@ class QueryInLoop(Rule):
 
     def check(self, context):
         seen = set()
-        for query in context.facts.queries:
+        queries = context.facts.queries
+        for query in queries:
             if not (query.in_loop and query.executes) or query.terminal in INSERTS:
                 continue
             # One finding per query: `result = session.execute(stmt)` then `result.scalars()`
@@ -23,8 +25,9 @@ class QueryInLoop(Rule):
             if key in seen:
                 continue
             seen.add(key)
+            built = built_by(query, [q for q in queries if q.origin == query.origin and q.function == query.function])
             yield self.finding(
-                query.span,
+                (built if built.in_loop else query).span,
                 "This query runs once for every item of the loop; fetch the rows for all items with one "
                 "query before the loop (an `IN` filter) and look them up in a dict.",
             )

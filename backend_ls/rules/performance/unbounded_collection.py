@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from backend_ls.facts import drf
+from backend_ls.query_resolution import built_by
 from backend_ls.rules.base import Rule
 
 # How a query hands over all of its rows.
@@ -100,7 +101,8 @@ def _unbounded(queries):
             continue
         if query.terminal in EVERY_ROW:
             # the call that ran it, when the rows are read later (`result.scalars()`)
-            return query if query.executes or ran is None else ran
+            found = query if query.executes or ran is None else ran
+            return built_by(found, queries)
     if all(not query.executed for query in queries):
         for query in queries:  # a lazy queryset handed to a template or a response
             if query.orm == "django" and query.step("all") is not None and not query.in_loop:
