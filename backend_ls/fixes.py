@@ -22,6 +22,12 @@ def insert_keyword_argument(call: Call, lines: list[str], argument: str) -> Edit
     if not (call.args or call.keywords or call.star_args or call.star_kwargs):
         return insert(call.close_paren, argument)
     if _last_code_character(lines, call.close_paren) == ",":
+        if before.strip() == "" and line > 1:
+            # `)` alone on its line after a trailing comma: a line of its own, indented like the
+            # argument above it.
+            above = next((lines[n] for n in range(line - 2, -1, -1) if lines[n].strip()), "")
+            indent = above[: len(above) - len(above.lstrip())]
+            return insert((line, 0), f"{indent}{argument},\n")
         glue = "" if before == "" or before[-1].isspace() else " "
         return insert(call.close_paren, glue + argument)
     return insert(call.close_paren, ", " + argument)

@@ -62,7 +62,10 @@ def module_facts(
     scope = module_scope(module, external)
 
     def compute(nodes):
-        return _statement_facts(walk_statements(nodes, scope, path), _Statements(nodes), guarded)
+        walk = guarded("statement", walk_statements, nodes, scope, path)
+        if not isinstance(walk, Walk):  # the walk itself failed: this statement has no facts
+            walk = Walk(path=path, imports=scope.imports, module_scope=scope)
+        return _statement_facts(walk, _Statements(nodes), guarded)
 
     # Statement by statement in both paths, so that the cached facts equal fresh ones by design.
     if cache is None or lines is None:

@@ -251,7 +251,8 @@ def _arguments(trailer):
             if first in ("*", "**"):
                 star = True
             elif len(item.children) >= 3 and item.children[1] == "=":
-                keywords[first.value] = item.children[2]
+                if first.type == "name":  # mid-keystroke, `f(a.b = 1)` is no keyword argument
+                    keywords[first.value] = item.children[2]
             else:
                 args.append(item)
         else:

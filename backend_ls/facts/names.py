@@ -62,7 +62,12 @@ def trailers_of(node) -> tuple[object, list]:
     """Split `a.b(c)[d]` into its base atom and its trailers."""
     if node.type in ("power", "atom_expr"):
         children = [c for c in node.children if c.type != "keyword" or c.value != "await"]
-        return children[0], children[1:]
+        trailers = []
+        for child in children[1:]:
+            if child.type != "trailer":  # `x ** y`, or error recovery mid-keystroke
+                break
+            trailers.append(child)
+        return children[0], trailers
     return node, []
 
 

@@ -371,6 +371,8 @@ class _Walker:
             key = base_qualname = None
             if target.type in ("power", "atom_expr"):
                 base, trailers = trailers_of(target)
+                if not trailers or trailers[-1].type != "trailer":
+                    continue  # mid-keystroke: `await x = ...` and other targets no one can assign
                 last = trailers[-1]
                 if last.children[0] == "[":
                     subscript = value_of(last.children[1], scope)

@@ -91,4 +91,5 @@ def test_fix_inserts_the_configured_timeout():
     (finding,) = findings("import requests\nrequests.get(\n    'http://x',\n)\n", "SVC001", http_timeout=4)
     assert finding.fix.title == "Add `timeout=4`"
     (edit,) = finding.fix.edits
-    assert edit.new_text == "timeout=4"
+    # `)` alone on its line after a trailing comma: the argument gets a line of its own.
+    assert edit.new_text == "    timeout=4,\n"
