@@ -207,3 +207,33 @@ def test_django_view_and_drf_viewset_through_urls(tmp_path):
     }
     found = project(tmp_path, files, "shop/views.py")
     assert [f.span.start[0] for f in found] == [11, 25]
+
+
+def test_reads_through_sqlalchemy_2_and_sqlmodel_sessions():
+    source = """
+    import httpx
+    from fastapi import Depends, FastAPI
+    from sqlalchemy import select
+    from sqlmodel import Session, select as sm_select
+
+    from models import Hero, Team, get_session
+
+    app = FastAPI()
+
+    @app.get("/teams/{team_id}")
+    def team(team_id: int, session: Session = Depends(get_session)):
+        row = session.execute(select(Team).where(Team.id == team_id)).scalar_one()
+        score = httpx.get(f"https://scores.example.com/teams/{row.id}").json()
+        return {"team": row.name, "score": score}
+
+    @app.get("/heroes")
+    def heroes(session: Session = Depends(get_session)):
+        heroes = session.exec(sm_select(Hero)).all()
+        httpx.post("https://audit.example.com/events", json={"read": len(heroes)})
+        return heroes
+
+    @app.get("/scores")
+    def scores():
+        return httpx.get("https://scores.example.com/all").json()
+    """
+    assert lines_of(source, CODE) == [12, 18]

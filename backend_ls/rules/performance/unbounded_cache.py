@@ -40,7 +40,7 @@ def _unbounded(decorator: Value, facts: ModuleFacts) -> str | None:
     if decorator.kind in ("name", "attribute") and decorator.qualname == CACHE:
         return decorator.text
     if decorator.kind == "call" and decorator.qualname == LRU_CACHE_CALL:
-        call = next((c for c in facts.calls if c.span == decorator.span), None)
+        call = facts.call_at(decorator.span)
         if call is None or call.star_args or call.star_kwargs:
             return None
         maxsize = call.keyword("maxsize") or (call.args[0] if call.args else None)

@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 from backend_ls.facts.http_calls import is_outbound_http
-from backend_ls.facts.model import Call, ModuleFacts
+from backend_ls.facts.model import ModuleFacts
 from backend_ls.facts.writes import writes_in
 from backend_ls.rules.base import Rule
 
 # Writes that touch the database themselves; a call named like a write (`create_order(...)`,
 # `service.delete_user(...)`) is delegation to another layer, which is what a thin handler does.
 DIRECT_WRITES = frozenset({"session", "manager", "query", "record", "builder", "sql"})
-# Until query facts are available: the shapes of a direct read.
-SESSION_READS = frozenset({"query", "execute", "scalars", "scalar", "get", "exec"})
-SESSION_NAMES = frozenset({"session", "db", "db_session"})
 
 
 class FatHandler(Rule):
@@ -30,7 +27,7 @@ class FatHandler(Rule):
             if body is not None and body.statements > limit:
                 reasons.append(f"has {body.statements} statements (more than {limit})")
             calls = facts.calls_in(handler)
-            if any(is_outbound_http(call) for call in calls) and _queries_database(facts, handler, calls):
+            if any(is_outbound_http(call) for call in calls) and _queries_database(facts, handler):
                 reasons.append("both queries the database and calls another service")
             if not reasons:
                 continue
@@ -41,22 +38,8 @@ class FatHandler(Rule):
             )
 
 
-def _queries_database(facts: ModuleFacts, handler: str, calls: list[Call]) -> bool:
-    if any(write.how in DIRECT_WRITES for write in writes_in(facts, handler)):
+def _queries_database(facts: ModuleFacts, handler: str) -> bool:
+    """The handler reaches the database itself: an ORM query (facts/queries.py) or a direct write."""
+    if any(query.function == handler for query in facts.queries):
         return True
-    queries = getattr(facts, "queries", None)
-    if queries is not None:
-        return any(query.function == handler for query in queries)
-    return any(_reads(call) for call in calls)
-
-
-def _reads(call: Call) -> bool:
-    """A read written against the ORM: `User.query...`, `User.objects...`, `session.query(...)`."""
-    pieces = [piece.rstrip("()[]") for piece in call.chain]
-    for index, piece in enumerate(pieces[1:], 1):
-        if piece in ("query", "objects") and pieces[index - 1][:1].isupper():
-            return True
-    if call.qualname == "django.shortcuts.get_object_or_404":
-        return True
-    receiver = pieces[:-1]
-    return bool(receiver) and call.name in SESSION_READS and receiver[-1] in SESSION_NAMES
+    return any(write.how in DIRECT_WRITES for write in writes_in(facts, handler))

@@ -85,7 +85,7 @@ def _opens_transaction(item: Value, function: Function, facts: ModuleFacts) -> b
         return False
     if item.qualname in ATOMIC:
         return True
-    call = next((c for c in facts.calls_in(function.qualname) if c.span == item.span), None)
+    call = facts.call_at(item.span)
     if call is None or call.name not in BEGIN:
         return False
     if call.qualname is not None and call.qualname.split(".", 1)[0].split("(", 1)[0] in ORM_ROOTS:
