@@ -290,7 +290,6 @@ class ModuleFacts:
         return index
 
 
-
 @dataclass(frozen=True)
 class Loop:
     """A `for` statement: `for key, value in data.items():`."""

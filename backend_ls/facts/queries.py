@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from backend_ls.facts.model import Call, Value
 from backend_ls.facts.models import canonical
-from backend_ls.facts.names import Scope
+from backend_ls.facts.names import Scope, trailers_of
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Point, Span
 
@@ -530,8 +530,7 @@ class _Reader:
         follow it to the function's returned queries."""
         if node.type not in ("atom_expr", "power"):
             return None
-        children = [child for child in node.children if not (child.type == "keyword" and child.value == "await")]
-        base, trailers = children[0], children[1:]
+        base, trailers = trailers_of(node)  # without `await`, up to the first node that is no trailer
         if base.type != "name" or not trailers or trailers[-1].children[0] != "(":
             return None
         callee = _Partial(base, trailers[:-1])

@@ -7,6 +7,7 @@ what it collects and add routes and models.
 from __future__ import annotations
 
 import ast
+import warnings
 from dataclasses import dataclass, field
 
 from parso.python import tree
@@ -25,7 +26,9 @@ def span_of(node) -> Span:
 
 def _literal(text: str):
     try:
-        return ast.literal_eval(text)
+        with warnings.catch_warnings():  # the user's invalid escapes (`"\w"`) are not ours to report
+            warnings.simplefilter("ignore")
+            return ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
 
