@@ -1,12 +1,18 @@
-"""Running the engine on a snippet, for the analysis tests."""
+"""Running the engine on a snippet or on a small workspace written by a test, and applying fixes
+the way every fix is checked: the result parses, the finding is gone, a second round changes
+nothing."""
 
 from __future__ import annotations
 
 import textwrap
+from pathlib import Path
 
-from backend_ls.analysis import analyse_text
+from backend_ls.analysis import analyse_text, check_facts
+from backend_ls.fixes import apply_fixes
+from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings, apply_overrides
 from backend_ls.rules.registry import load_rules
+from tests.lsp_helpers import parses
 
 
 def findings(source: str, code: str | None = None, path: str = "app.py", **settings):
@@ -20,3 +26,51 @@ def findings(source: str, code: str | None = None, path: str = "app.py", **setti
 def lines_of(source: str, code: str, **kwargs) -> list[int]:
     """The 1-based lines where `code` is reported."""
     return [f.span.start[0] for f in findings(source, code, **kwargs)]
+
+
+def fixed(source: str, code: str, *, safety: str | None = None, **kwargs) -> str:
+    """`source` with every fix of `code` applied (all of them must be `safety`, when given)."""
+    source = textwrap.dedent(source)
+    found = findings(source, code, **kwargs)
+    assert found, f"{code} not reported"
+    fixes = [f.fix for f in found if f.fix is not None]
+    assert fixes, f"{code} offers no fix"
+    if safety is not None:
+        assert {fix.applicability.label for fix in fixes} == {safety}
+    text, applied = apply_fixes(source, fixes)
+    assert applied and parses(text), text
+    assert findings(text, code, **kwargs) == [], text
+    again, _ = apply_fixes(text, [f.fix for f in findings(text, code, **kwargs) if f.fix is not None])
+    assert again == text
+    return text
+
+
+def write_workspace(root: Path, files: dict[str, str]) -> WorkspaceIndex:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(text))
+    index = WorkspaceIndex([root])
+    index.build()
+    return index
+
+
+def findings_in(index: WorkspaceIndex, root: Path, target: str, code: str, **settings):
+    """The `code` findings of one file of an indexed workspace."""
+    configured, problems = apply_overrides(Settings(root=str(root)), settings, "test")
+    assert not problems, problems
+    module = index.module_of(str(root / target))
+    assert module is not None, f"{target} is not indexed"
+    lines = (root / target).read_text().splitlines(keepends=True)
+    analysis = check_facts(module.facts, lines, configured, load_rules(), index)
+    assert not analysis.problems, analysis.problems
+    return [f for f in analysis.findings if f.code == code]
+
+
+def workspace_findings(root: Path, files: dict[str, str], target: str, code: str, **settings):
+    """The `code` findings of the file `target` of a workspace made of `files`."""
+    return findings_in(write_workspace(root, files), root, target, code, **settings)
+
+
+def workspace_lines(root: Path, files: dict[str, str], target: str, code: str, **settings) -> list[int]:
+    return [f.span.start[0] for f in workspace_findings(root, files, target, code, **settings)]

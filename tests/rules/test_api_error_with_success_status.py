@@ -11,19 +11,13 @@ from backend_ls.fixes import apply_fixes
 from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings
 from backend_ls.rules.registry import load_rules
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 CODE = "API005"
 
 
 def fixed(source: str) -> str:
-    source = textwrap.dedent(source)
-    result, applied = apply_fixes(source, [f.fix for f in findings(source, CODE) if f.fix is not None])
-    assert applied and parses(result), result
-    assert findings(result, CODE) == []
-    return result
-
+    return fix_all(source, CODE)
 
 def project(root, files: dict[str, str], target: str):
     """The API005 findings of `target` in a small project indexed from disk (Django needs its URLconf)."""

@@ -6,9 +6,7 @@ import textwrap
 
 import pytest
 
-from backend_ls.fixes import apply_fixes
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 FLASK_HEAD = """\
 from flask import Flask, jsonify, request
@@ -20,14 +18,7 @@ db = SQLAlchemy(app)
 
 
 def fixed(source: str, **settings) -> str:
-    source = textwrap.dedent(source)
-    found = findings(source, "API001", **settings)
-    assert found, "API001 not reported"
-    text, applied = apply_fixes(source, [f.fix for f in found if f.fix])
-    assert applied and parses(text), text
-    assert findings(text, "API001", **settings) == [], text
-    return text
-
+    return fix_all(source, "API001", **settings)
 
 def flask_handler(decorator: str, body: str) -> str:
     """A Flask module with one handler; the decorator is on line 8."""

@@ -6,25 +6,13 @@ import textwrap
 
 import pytest
 
-from backend_ls.fixes import apply_fixes
 from backend_ls.rules.api.untyped_path_param import is_id_like, untyped_in
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings
+from tests.rules.helpers import findings, fixed as fix_all
 from tests.rules.test_api_verb_in_path import DJANGO, located, project, spans
 
 
 def fixed(source: str) -> str:
-    source = textwrap.dedent(source)
-    found = findings(source, "API008")
-    assert found, "API008 not reported"
-    assert all(f.fix is not None and f.fix.applicability.label == "safe" for f in found)
-    text, applied = apply_fixes(source, [f.fix for f in found])
-    assert applied == len(found) and parses(text), text
-    assert findings(text, "API008") == [], text
-    again, _ = apply_fixes(text, [f.fix for f in findings(text, "API008") if f.fix])
-    assert again == text
-    return text
-
+    return fix_all(source, "API008", safety="safe")
 
 @pytest.mark.parametrize("name", ["id", "pk", "uuid", "user_id", "order_uuid", "userId", "orderId"])
 def test_id_like_names(name):

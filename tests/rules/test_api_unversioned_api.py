@@ -6,10 +6,8 @@ import textwrap
 
 import pytest
 
-from backend_ls.fixes import apply_fixes
 from backend_ls.rules.api.unversioned_api import is_versioned, root_of
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings
+from tests.rules.helpers import findings, fixed as fix_all
 
 
 def spans(source: str, **settings):
@@ -25,16 +23,7 @@ def spans(source: str, **settings):
 
 
 def fixed(source: str, **settings) -> str:
-    source = textwrap.dedent(source)
-    found = findings(source, "API003", **settings)
-    assert found, "API003 not reported"
-    text, applied = apply_fixes(source, [f.fix for f in found if f.fix])
-    assert applied == len(found) and parses(text), text
-    assert findings(text, "API003", **settings) == [], text
-    again, _ = apply_fixes(text, [f.fix for f in findings(text, "API003", **settings) if f.fix])
-    assert again == text
-    return text
-
+    return fix_all(source, "API003", **settings)
 
 @pytest.mark.parametrize(
     "path, versioned",

@@ -5,22 +5,15 @@ from __future__ import annotations
 
 import textwrap
 
-from backend_ls.fixes import apply_fixes
 from backend_ls.rules.base import Applicability
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 from tests.rules.test_database_missing_primary_key import project_findings
 
 CODE = "DB001"
 
 
 def fixed(source: str, path: str = "models.py") -> str:
-    source = textwrap.dedent(source)
-    text, applied = apply_fixes(source, [f.fix for f in findings(source, CODE, path=path) if f.fix])
-    assert applied and parses(text), text
-    assert findings(text, CODE, path=path) == [], text
-    return text
-
+    return fix_all(source, CODE, path=path)
 
 # --- what is reported -----------------------------------------------------------------------------
 

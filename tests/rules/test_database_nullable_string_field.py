@@ -4,22 +4,15 @@ from __future__ import annotations
 
 import textwrap
 
-from backend_ls.fixes import apply_fixes
 from backend_ls.rules.base import Applicability
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 CODE = "DB006"
 PATH = "shop/models.py"
 
 
 def fixed(source: str) -> str:
-    source = textwrap.dedent(source)
-    text, applied = apply_fixes(source, [f.fix for f in findings(source, CODE, path=PATH) if f.fix])
-    assert applied and parses(text), text
-    assert findings(text, CODE, path=PATH) == [], text
-    return text
-
+    return fix_all(source, CODE, path=PATH)
 
 def test_a_nullable_char_field_is_reported_on_its_name_with_an_unsafe_fix():
     source = """\

@@ -12,7 +12,7 @@ from backend_ls.fixes import apply_fixes
 from backend_ls.rules.base import Applicability
 from tests.lsp_helpers import parses
 from tests.rules.helpers import findings, lines_of
-from tests.rules.workspace_helpers import workspace_findings
+from tests.rules.helpers import workspace_findings
 
 SA = '''
 from sqlalchemy import Column, Index, Integer, String, UniqueConstraint, select

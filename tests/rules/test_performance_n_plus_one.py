@@ -11,7 +11,7 @@ import pytest
 from backend_ls.fixes import apply_fixes
 from tests.lsp_helpers import parses
 from tests.rules.helpers import findings, lines_of
-from tests.rules.workspace_helpers import workspace_findings
+from tests.rules.helpers import workspace_findings
 
 SA_MODELS = '''
 from sqlalchemy import Column, ForeignKey, Integer, String

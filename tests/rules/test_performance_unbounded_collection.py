@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.rules.helpers import findings, lines_of
-from tests.rules.workspace_helpers import workspace_findings
+from tests.rules.helpers import workspace_findings
 
 FLASK = '''
 from flask import Flask as F, jsonify, request

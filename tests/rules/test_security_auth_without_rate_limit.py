@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.rules.helpers import findings, lines_of
-from tests.rules.security_helpers import project_lines
+from tests.rules.helpers import workspace_lines
 
 
 def sec002(source: str, **settings) -> list[int]:
@@ -130,9 +130,9 @@ def test_default_limits_in_another_module(tmp_path):
             pass
         """,
     }
-    assert project_lines(tmp_path, files, "shop/auth.py", "SEC002") == []
+    assert workspace_lines(tmp_path, files, "shop/auth.py", "SEC002") == []
     files["shop/extensions.py"] = files["shop/extensions.py"].replace(', default_limits=["100/hour"]', "")
-    assert project_lines(tmp_path, files, "shop/auth.py", "SEC002") == [6]
+    assert workspace_lines(tmp_path, files, "shop/auth.py", "SEC002") == [6]
 
 
 def test_ratelimit_configuration_key():
@@ -294,7 +294,7 @@ class TokenViewSet(viewsets.ViewSet):
 
 
 def test_django_ratelimit_and_drf_throttles(tmp_path):
-    assert project_lines(tmp_path, django_project(DJANGO_VIEWS), "accounts/views.py", "SEC002") == [8, 29]  # login_view, TokenViewSet.create
+    assert workspace_lines(tmp_path, django_project(DJANGO_VIEWS), "accounts/views.py", "SEC002") == [8, 29]  # login_view, TokenViewSet.create
 
 
 def test_drf_default_throttles_and_an_explicit_empty_list(tmp_path):
@@ -306,7 +306,7 @@ REST_FRAMEWORK = {
 """
     views = DJANGO_VIEWS.replace("throttle_classes = [AnonRateThrottle]", "throttle_classes = []")
     # the Django view is no DRF view: the DRF defaults do not reach it
-    assert project_lines(tmp_path, django_project(views, settings), "accounts/views.py", "SEC002") == [8, 24]
+    assert workspace_lines(tmp_path, django_project(views, settings), "accounts/views.py", "SEC002") == [8, 24]
 
 
 def test_no_index_no_django_routes():

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.rules.helpers import findings, lines_of
-from tests.rules.security_helpers import project_lines
+from tests.rules.helpers import workspace_lines
 
 
 def sec007(source: str, path: str = "app.py") -> list[int]:
@@ -102,7 +102,7 @@ def test_flask_wtf_protector_imported_from_another_module(tmp_path):
             pass
         """,
     }
-    assert project_lines(tmp_path, files, "shop/views.py", "SEC007") == [9]
+    assert workspace_lines(tmp_path, files, "shop/views.py", "SEC007") == [9]
     # Without the index, `csrf` is a name we cannot follow: silent.
     assert sec007(files["shop/views.py"]) == []
 

@@ -7,21 +7,13 @@ import textwrap
 import pytest
 
 from backend_ls.fixes import apply_fixes
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 CODE = "SEC008"
 
 
 def fixed(source: str) -> str:
-    source = textwrap.dedent(source)
-    result, applied = apply_fixes(source, [f.fix for f in findings(source, CODE) if f.fix is not None])
-    assert applied and parses(result), result
-    assert findings(result, CODE) == []
-    again, _ = apply_fixes(result, [f.fix for f in findings(result, CODE) if f.fix is not None])
-    assert again == result
-    return result
-
+    return fix_all(source, CODE)
 
 FLASK = """\
 import logging

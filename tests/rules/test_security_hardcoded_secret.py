@@ -6,21 +6,14 @@ import textwrap
 
 import pytest
 
-from backend_ls.fixes import apply_fixes
 from backend_ls.rules.security.hardcoded_secret import environment_name, is_placeholder, is_secret_name
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 CODE = "SEC005"
 
 
 def fixed(source: str, path: str = "app.py") -> str:
-    source = textwrap.dedent(source)
-    text, applied = apply_fixes(source, [f.fix for f in findings(source, CODE, path=path) if f.fix])
-    assert applied and parses(text), text
-    assert findings(text, CODE, path=path) == [], text
-    return text
-
+    return fix_all(source, CODE, path=path)
 
 @pytest.mark.parametrize(
     "name",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from tests.rules.helpers import findings, lines_of
-from tests.rules.security_helpers import project_lines
+from tests.rules.helpers import workspace_lines
 
 
 def sec009(source: str, **settings) -> list[int]:
@@ -174,7 +174,7 @@ def test_django_and_drf(tmp_path):
             return Item(**request.POST.dict())
         """,
     }
-    assert project_lines(tmp_path, files, "shop/views.py", "SEC009") == [11, 17, 20, 25, 32]
+    assert workspace_lines(tmp_path, files, "shop/views.py", "SEC009") == [11, 17, 20, 25, 32]
     # Without the index `Item` is a name from another module we cannot see, but a Django manager
     # (`Item.objects`) says it is a model all the same.
     assert sec009(files["shop/views.py"]) == [11, 17, 20, 25]

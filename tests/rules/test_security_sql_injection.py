@@ -6,10 +6,7 @@ import textwrap
 
 import pytest
 
-from backend_ls.fixes import apply_fixes
-from backend_ls.rules.base import Applicability
-from tests.lsp_helpers import parses
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of
 
 
 def sec003(source: str, **settings) -> list[int]:
@@ -17,17 +14,7 @@ def sec003(source: str, **settings) -> list[int]:
 
 
 def fixed(source: str) -> str:
-    source = textwrap.dedent(source)
-    found = findings(source, "SEC003")
-    assert found and all(f.fix is not None for f in found), found
-    assert {f.fix.applicability for f in found} == {Applicability.UNSAFE}
-    text, applied = apply_fixes(source, [f.fix for f in found])
-    assert applied == len(found) and parses(text), text
-    assert findings(text, "SEC003") == [], text
-    again, _ = apply_fixes(text, [f.fix for f in findings(text, "SEC003") if f.fix])
-    assert again == text
-    return text
-
+    return fix_all(source, "SEC003", safety="unsafe")
 
 def no_fix(source: str) -> None:
     found = findings(source, "SEC003")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend_ls.options import Settings
 from tests.rules.helpers import findings, lines_of
-from tests.rules.security_helpers import project_findings, project_lines
+from tests.rules.helpers import workspace_findings, workspace_lines
 
 
 def sec001(source: str, **settings) -> list[int]:
@@ -257,9 +257,9 @@ def test_app_hook_in_another_module_covers_a_blueprint(tmp_path):
             pass
         """,
     }
-    assert project_lines(tmp_path, files, "shop/orders.py", "SEC001") == []
+    assert workspace_lines(tmp_path, files, "shop/orders.py", "SEC001") == []
     files["shop/app.py"] = files["shop/app.py"].replace("verify_jwt_in_request()", "pass")
-    assert project_lines(tmp_path, files, "shop/orders.py", "SEC001") == [6]
+    assert workspace_lines(tmp_path, files, "shop/orders.py", "SEC001") == [6]
 
 
 def test_method_view_decorators_and_handler_checks():
@@ -465,8 +465,8 @@ def test_fastapi_include_router_with_auth_in_another_module(tmp_path):
             pass
         """,
     }
-    assert project_lines(tmp_path, files, "app/routers/items.py", "SEC001") == []
-    [finding] = project_findings(tmp_path, files, "app/routers/notes.py", "SEC001")
+    assert workspace_lines(tmp_path, files, "app/routers/items.py", "SEC001") == []
+    [finding] = workspace_findings(tmp_path, files, "app/routers/notes.py", "SEC001")
     assert finding.span.start == (8, 0)
     assert "`/notes/`" in finding.message
 
@@ -623,7 +623,7 @@ def django_files(settings: str = DJANGO_SETTINGS) -> dict[str, str]:
 
 
 def test_django_and_drf_views(tmp_path):
-    found = project_findings(tmp_path, django_files(), "notes/views.py", "SEC001")
+    found = workspace_findings(tmp_path, django_files(), "notes/views.py", "SEC001")
     by_line = {finding.span.start[0]: finding for finding in found}
     # create_note (POST branch), NoteView.post, pay_open, ItemViewSet and TagViewSet (AllowAny by default)
     assert sorted(by_line) == [11, 33, 64, 68, 76]
@@ -637,7 +637,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 """
-    lines = project_lines(tmp_path, django_files(settings), "notes/views.py", "SEC001")
+    lines = workspace_lines(tmp_path, django_files(settings), "notes/views.py", "SEC001")
     assert lines == [11, 33, 64, 68]  # TagViewSet inherits the default; explicit AllowAny still opens
 
 
@@ -649,7 +649,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
 ]
 """
-    assert project_lines(tmp_path, django_files(settings), "notes/views.py", "SEC001") == []
+    assert workspace_lines(tmp_path, django_files(settings), "notes/views.py", "SEC001") == []
 
 
 def test_every_document_example_runs_without_an_index():
