@@ -14,7 +14,7 @@ from typing import Sequence
 Point = tuple[int, int]
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class Span:
     start: Point
     end: Point

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from backend_ls.facts.with_blocks import WithBlock
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Value:
     """An expression as the facts layer understands it."""
 
@@ -53,7 +53,7 @@ class Value:
         )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Call:
     """One call expression."""
 
@@ -95,7 +95,7 @@ class Call:
         return self.chain[-1]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Parameter:
     name: str
     span: Span
@@ -119,7 +119,7 @@ class Function:
     end: Point | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class PathPart:
     """One literal piece of a route's full path: a prefix or the route's own string."""
 
@@ -187,7 +187,7 @@ def join_path(pieces) -> str:
     return joined
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     """`target = value` (or `target: T = value`), at any level."""
 
