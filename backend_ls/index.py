@@ -229,6 +229,7 @@ class WorkspaceIndex:
         self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
         self._through: dict[str, set[str]] = {}  # module -> modules with routes through its prefixes
         self._through_stamp: tuple | None = None
+        self._memos: dict[str, tuple[int, object]] = {}
         self.pinned: set[str] = set()
 
     def set_roots(self, roots: Iterable[Path]) -> None:
@@ -428,6 +429,17 @@ class WorkspaceIndex:
                     return self.resolve(target, reexport, depth + 1)
                 return (target, rest[0])
             return None
+
+    def memo(self, name: str, compute):
+        """`compute(index)`, kept until what modules export to each other changes: for checks that
+        gather something from every module on every keystroke."""
+        with self._lock:
+            cached = self._memos.get(name)
+            if cached is not None and cached[0] == self._generation:
+                return cached[1]
+            value = compute(self)
+            self._memos[name] = (self._generation, value)
+            return value
 
     def _key(self, path: str) -> str:
         """The index's name for a file: its resolved path (resolving costs a system call per part,

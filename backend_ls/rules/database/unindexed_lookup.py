@@ -21,24 +21,14 @@ class UnindexedLookup(Rule):
         resolver = QueryResolver(facts, context.index)
         names = self.model_names(resolver)
         found: dict[tuple[str, str], tuple] = {}
-        for path, module in resolver.modules():
-            for query in module.queries:
-                if not query.single:
-                    continue
-                groups: dict[str | None, list] = {}
-                for lookup in query.lookups:
-                    if lookup.operator in EQUALITY:
-                        groups.setdefault(lookup.model, []).append(lookup)
-                for written, lookups in groups.items():
-                    if _last(written or query.model) not in names and _last(query.model_qualname) not in names:
-                        continue
-                    target = self.unindexed(resolver, path, query, written, lookups)
-                    if target is None:
-                        continue
-                    owner, column, lookup = target
-                    key = (owner.qualname, column.name)
-                    entry = found.setdefault(key, (owner, column, []))
-                    entry[2].append(Related(path, lookup.span, f"`{owner.name}` looked up by `{column.name}` here"))
+        for path, query, written, lookups in _candidates(resolver, context.index, names):
+            target = self.unindexed(resolver, path, query, written, lookups)
+            if target is None:
+                continue
+            owner, column, lookup = target
+            key = (owner.qualname, column.name)
+            entry = found.setdefault(key, (owner, column, []))
+            entry[2].append(Related(path, lookup.span, f"`{owner.name}` looked up by `{column.name}` here"))
         for owner, column, related in sorted(found.values(), key=lambda entry: entry[1].name_span):
             places = "once" if len(related) == 1 else f"in {len(related)} places"
             yield self.finding(
@@ -114,6 +104,51 @@ def _indexed(column, indexes, orm: str) -> bool | None:
     if any(flag is None for flag in flags):
         return None
     return False
+
+
+def _lookup_groups(queries):
+    """(query, model as written, its equality lookups) of every single-record query."""
+    for query in queries:
+        if not query.single:
+            continue
+        groups: dict[str | None, list] = {}
+        for lookup in query.lookups:
+            if lookup.operator in EQUALITY:
+                groups.setdefault(lookup.model, []).append(lookup)
+        for written, lookups in groups.items():
+            yield query, written, lookups
+
+
+def _lookups_by_model_name(index) -> dict[str, list]:
+    """Every module's single-record lookups, by the model name they name; kept by the index until
+    what modules export changes, since every model module asks on every keystroke."""
+    table: dict[str, list] = {}
+    for path, module in list(index.modules.items()):
+        for query, written, lookups in _lookup_groups(module.facts.queries):
+            for name in {_last(written or query.model), _last(query.model_qualname)} - {None}:
+                table.setdefault(name, []).append((path, query, written, lookups))
+    return table
+
+
+def _candidates(resolver: QueryResolver, index, names: set[str]):
+    """The lookups that may concern this module's columns: its own (from its current facts), then
+    those of every other module that name one of its models."""
+    def wanted(query, written):
+        return _last(written or query.model) in names or _last(query.model_qualname) in names
+
+    for query, written, lookups in _lookup_groups(resolver.facts.queries):
+        if wanted(query, written):
+            yield resolver.path, query, written, lookups
+    if index is None:
+        return
+    seen = set()
+    table = index.memo("unindexed-lookup", _lookups_by_model_name)
+    for name in sorted(names):
+        for path, query, written, lookups in table.get(name, ()):
+            if path == resolver.path or (id(query), written) in seen:
+                continue
+            seen.add((id(query), written))
+            yield path, query, written, lookups
 
 
 def _last(text: str | None) -> str | None:
