@@ -105,26 +105,35 @@ def _index_paths(paths: list[Path], use_cache: bool):
 
 
 def check(args) -> int:
-    from backend_ls.analysis import analyse_text, check_facts
-    from backend_ls.fixes import apply_fixes
-    from backend_ls.options import apply_overrides, load_settings
-    from backend_ls.report.formats import as_json, as_text
-    from backend_ls.rules.base import Applicability
-    from backend_ls.rules.registry import load_rules
+    from backend_ls import run_cache
+    from backend_ls.files import python_files
 
     missing = _missing(args.paths)
     if missing:
         _error(f"no such file or folder: {', '.join(map(str, missing))}")
         return EXIT_ERROR
-    ruleset = load_rules()
-    for problem in ruleset.errors:
-        _error(problem)
     overrides = {}
     if args.select:
         overrides["select"] = [c.strip() for c in args.select.split(",") if c.strip()]
     if args.ignore:
         overrides["ignore"] = [c.strip() for c in args.ignore.split(",") if c.strip()]
+    # A run over files that have not changed since the last one answers from the run cache, before
+    # the engine is even imported.
+    cache_dir = None if args.no_cache or args.fix else run_cache.cache_root()
+    key = run_cache.run_key(python_files(args.paths), repr(sorted(overrides.items()))) if cache_dir else None
+    cached = run_cache.load(cache_dir, key)
+    if cached is not None:
+        return _report(cached, args.format, failed=False)
+    from backend_ls.analysis import analyse_text, check_facts
+    from backend_ls.fixes import apply_fixes
+    from backend_ls.options import apply_overrides, load_settings
+    from backend_ls.rules.base import Applicability
+    from backend_ls.rules.registry import load_rules
+
     threshold = Applicability.UNSAFE if args.unsafe_fixes else Applicability.SAFE
+    ruleset = load_rules()
+    for problem in ruleset.errors:
+        _error(problem)
     index, files = _index_paths(args.paths, not args.no_cache)
     results, failed = [], False
     settings_cache: dict[Path, object] = {}
@@ -157,8 +166,15 @@ def check(args) -> int:
         for problem in analysis.problems:
             _error(problem)
         results.extend((path.as_posix(), finding) for finding in analysis.findings)
-    output = as_json(results) if args.format == "json" else as_text(results)
-    sys.stdout.write(output)
+    if not failed and not ruleset.errors:
+        run_cache.store(cache_dir, key, results)
+    return _report(results, args.format, failed)
+
+
+def _report(results, output_format: str, failed: bool) -> int:
+    from backend_ls.report.formats import as_json, as_text
+
+    sys.stdout.write(as_json(results) if output_format == "json" else as_text(results))
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if results else EXIT_CLEAN

@@ -45,8 +45,9 @@ def engine_fingerprint() -> str:
 
 
 def default_cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    return Path(base) / "backend-ls" / "facts"
+    from backend_ls.run_cache import cache_root
+
+    return cache_root() / "facts"
 
 
 class FactsCache:

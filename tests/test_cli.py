@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -106,3 +107,27 @@ def test_routes_json(tmp_path):
         {"method": "GET", "path": "/api/v1/users/<int:id>", "handler": "app.user", "file": "app.py", "line": 4, "framework": "flask"},
         {"method": "DELETE", "path": "/api/v1/users/<int:id>", "handler": "app.user", "file": "app.py", "line": 4, "framework": "flask"},
     ]
+
+
+def test_a_second_run_answers_from_the_run_cache_and_sees_changes(tmp_path):
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text(BAD)
+    (project / "other.py").write_text("x = 1\n")
+
+    def check():
+        return subprocess.run(
+            [sys.executable, "-m", "backend_ls", "check", ".", "--format", "json"],
+            cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        )
+
+    first, second = check(), check()
+    assert first.returncode == second.returncode == 1
+    assert first.stdout == second.stdout and json.loads(first.stdout)
+    assert list((tmp_path / "cache" / "backend-ls" / "runs").rglob("*")), "the run was not cached"
+    (project / "other.py").write_text(BAD)  # another file changes: the run is done again
+    third = check()
+    assert sorted(f["path"] for f in json.loads(third.stdout)) == ["app.py", "other.py"]
+    (project / "pyproject.toml").write_text('[tool.backend-ls]\nignore = ["SVC001"]\n')
+    assert check().returncode == 0
