@@ -60,3 +60,21 @@ def test_fix_of_bad_practice_parses_removes_and_is_idempotent(code):
     assert findings(fixed, code, **settings) == [], fixed
     again, _ = apply_fixes(fixed, [f.fix for f in findings(fixed, code, **settings) if f.fix is not None])
     assert again == fixed
+
+
+def test_a_broken_document_disables_its_check_with_a_clear_message(tmp_path):
+    from backend_ls.rules.base import RuleSet
+    from backend_ls.rules.documents import RuleDocumentError, load_document
+    from backend_ls.rules.registry import _add
+    from backend_ls.rules.services.http_without_timeout import HttpWithoutTimeout
+
+    broken = tmp_path / "broken.md"
+    broken.write_text("---\nid: [unclosed\n---\n# Rule\n", encoding="utf-8")
+    with pytest.raises(RuleDocumentError, match="not valid YAML"):
+        load_document(broken, check=True)
+    missing_section = tmp_path / "missing.md"
+    missing_section.write_text(RULES.document("SVC001").path.read_text().replace("### Bad Practice:", "### Worse:"))
+    ruleset = RuleSet()
+    _add(ruleset, type("Copy", (HttpWithoutTimeout,), {"__module__": __name__}), missing_section)
+    assert "SVC001" not in ruleset.rules
+    assert ruleset.errors == [f"SVC001 is disabled: {missing_section}: no '### Bad Practice:' python code block"]
