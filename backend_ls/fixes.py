@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from backend_ls.facts.model import Call, ModuleFacts
 from backend_ls.positions import Point, Span
 from backend_ls.rules.base import Edit
@@ -164,3 +166,25 @@ def code_after(lines: list[str], point: Point) -> tuple[str, Point]:
                 return text[index], (line, index)
         line, column = line + 1, 0
     return "", point
+
+
+# The opening of a string literal: its prefix and quotes.
+STRING_START = re.compile(r"[rRuU]?('''|\"\"\"|'|\")")
+
+
+def point_in_literal(part, offset: int, lines: list[str]) -> Point | None:
+    """Where character `offset` of a path string's value is in the source, when the literal shows its
+    value verbatim up to there (on one line, no escapes, no concatenation before it)."""
+    span = part.span
+    if span is None or span.start[0] != span.end[0] or span.start[0] > len(lines):
+        return None
+    line, column = span.start
+    source = lines[line - 1][column : span.end[1]]
+    start = STRING_START.match(source)
+    if start is None:
+        return None
+    body = source[start.end() :]
+    text = part.text or ""
+    if body[:offset] != text[:offset] or "\\" in body[:offset]:
+        return None
+    return (line, column + start.end() + offset)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Function, ModuleFacts, PathPart, Value
-from backend_ls.facts.names import Scope, dotted_text, trailers_of
+from backend_ls.facts.names import Arguments, Scope, dotted_text, trailers_of
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Span
 
@@ -421,23 +421,11 @@ def _elements(node) -> list:
 
 
 def _call_arguments(trailer) -> tuple[list, dict]:
-    args, keywords = [], {}
-    if len(trailer.children) < 3:
-        return args, keywords
-    inner = trailer.children[1]
-    for item in inner.children if inner.type == "arglist" else [inner]:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            if len(item.children) == 3 and item.children[1] == "=":
-                if item.children[0].type != "name":  # mid-keystroke: `f(a.b = x)`
-                    return [], {"**": item}
-                keywords[item.children[0].value] = item.children[2]
-            elif item.children[0] in ("*", "**"):
-                return [], {"**": item}  # arguments we cannot line up
-            continue
-        args.append(item)
-    return args, keywords
+    arguments = Arguments(trailer)
+    unknown = arguments.star or arguments.double_star or arguments.odd
+    if unknown:  # arguments we cannot line up (or a half-typed `f(a.b = x)`)
+        return [], {"**": unknown[0]}
+    return [node for node in arguments.positional if node not in arguments.generators], arguments.keywords
 
 
 def _actions(trailer) -> tuple[tuple[str, str], ...] | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 
+from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Call, Value
 from backend_ls.facts.responses import FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of, value_of
@@ -267,11 +268,8 @@ class _Chain:
 
 def _arguments(trailer) -> list:
     """The positional argument nodes of a call trailer."""
-    if len(trailer.children) < 3:
-        return []
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    return [item for item in items if item != "," and item.type != "argument"]
+    arguments = Arguments(trailer)
+    return [node for node in arguments.positional if node not in arguments.generators]
 
 
 def _outer(node):

@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Function
 from backend_ls.facts.responses import FunctionFinder, split_trailers
 from backend_ls.facts.walk import Walk, span_of
@@ -249,8 +250,8 @@ def _argument_model(segments) -> str | None:
 
 
 def _arguments(trailer) -> list:
-    if len(trailer.children) < 3:
-        return []
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    return [item for item in items if item != "," and item.type != "argument"]
+    """The positional argument nodes of a call trailer."""
+    arguments = Arguments(trailer)
+    return [node for node in arguments.positional if node not in arguments.generators]
+
+

@@ -34,7 +34,7 @@ from dataclasses import dataclass, field, replace
 import parso
 
 from backend_ls.facts.model import Column, Model, ModelBase, Relationship, TableIndex
-from backend_ls.facts.names import Scope, bindings_of_import, trailers_of
+from backend_ls.facts.names import Arguments, Scope, bindings_of_import, trailers_of
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Span
 
@@ -238,26 +238,8 @@ def _is_call(node) -> bool:
 
 
 def _arguments(trailer):
-    args, keywords, star = [], {}, False
-    if len(trailer.children) < 3:
-        return args, keywords, star
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    for item in items:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            first = item.children[0]
-            if first in ("*", "**"):
-                star = True
-            elif len(item.children) >= 3 and item.children[1] == "=":
-                if first.type == "name":  # mid-keystroke, `f(a.b = 1)` is no keyword argument
-                    keywords[first.value] = item.children[2]
-            else:
-                args.append(item)
-        else:
-            args.append(item)
-    return args, keywords, star
+    arguments = Arguments(trailer)
+    return arguments.positional, arguments.keywords, bool(arguments.star or arguments.double_star)
 
 
 def _unquote(node):

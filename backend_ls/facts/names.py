@@ -147,3 +147,37 @@ class Scope:
                 qualname = self.resolve(item.children[0])
                 if qualname is not None:
                     self.names[item.children[2].value] = qualname
+
+
+class Arguments:
+    """The arguments of a call trailer `( ... )`, as parso nodes."""
+
+    def __init__(self, trailer):
+        self.positional: list = []  # in order; a generator argument (`f(x for x in y)`) included
+        self.generators: list = []  # the generator arguments alone
+        self.keywords: dict = {}  # name -> value node
+        self.star: list = []  # the expressions after `*`
+        self.double_star: list = []  # the expressions after `**`
+        self.odd: list = []  # `name = value` items whose name is no name (mid-keystroke `f(a.b = 1)`)
+        if len(trailer.children) < 3:
+            return
+        inner = trailer.children[1]
+        for item in inner.children if inner.type == "arglist" else [inner]:
+            if item == ",":
+                continue
+            if item.type != "argument":
+                self.positional.append(item)
+                continue
+            first = item.children[0]
+            if first == "*":
+                self.star.append(item.children[1])
+            elif first == "**":
+                self.double_star.append(item.children[1])
+            elif len(item.children) >= 3 and item.children[1] == "=":
+                if first.type == "name":
+                    self.keywords[first.value] = item.children[2]
+                else:
+                    self.odd.append(item)
+            else:
+                self.positional.append(item)
+                self.generators.append(item)

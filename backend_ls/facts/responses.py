@@ -19,7 +19,7 @@ from http import HTTPStatus
 
 from backend_ls.facts import django, drf
 from backend_ls.facts.model import Call, Function, ModuleFacts, Route, Value
-from backend_ls.facts.names import trailers_of
+from backend_ls.facts.names import Arguments, trailers_of
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Point, Span
 
@@ -306,26 +306,14 @@ def _call_of(node, calls: dict[Span, Call], scope):
 
 
 def _call_arguments(trailer) -> tuple[list, dict]:
-    arguments, keywords = [], {}
-    if len(trailer.children) < 3:
-        return arguments, keywords
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    for item in items:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            first = item.children[0]
-            if first in ("*", "**"):
-                keywords["**" if first == "**" else "*"] = item.children[1]
-            elif len(item.children) >= 3 and item.children[1] == "=":
-                if first.type == "name":  # mid-keystroke, `f(a.b = 1)` is no keyword argument
-                    keywords[first.value] = item.children[2]
-            else:
-                arguments.append(item)
-        else:
-            arguments.append(item)
-    return arguments, keywords
+    """Positional nodes, and keyword nodes by name (`*` and `**` under those names)."""
+    arguments = Arguments(trailer)
+    keywords = dict(arguments.keywords)
+    if arguments.star:
+        keywords["*"] = arguments.star[-1]
+    if arguments.double_star:
+        keywords["**"] = arguments.double_star[-1]
+    return arguments.positional, keywords
 
 
 def _argument(arguments, keywords, index, keyword):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from backend_ls.facts.names import Arguments
 from backend_ls.facts.responses import FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
@@ -174,18 +175,8 @@ def _assigned_to(node) -> str | None:
 
 
 def _arguments(trailer) -> tuple[list, dict]:
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    arguments, keywords = [], {}
-    for item in items:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            if len(item.children) >= 3 and item.children[1] == "=" and item.children[0].type == "name":
-                keywords[item.children[0].value] = item.children[2]
-        else:
-            arguments.append(item)
-    return arguments, keywords
+    arguments = Arguments(trailer)
+    return [node for node in arguments.positional if node not in arguments.generators], arguments.keywords
 
 
 def _strings(node) -> tuple[str, ...] | None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from parso.python import tree
 
 from backend_ls.facts.model import Assignment, Call, ClassDef, Function, Parameter, Value
-from backend_ls.facts.names import Scope, bindings_of_import, dotted_text, imports_of, trailers_of
+from backend_ls.facts.names import Arguments, Scope, bindings_of_import, dotted_text, imports_of, trailers_of
 from backend_ls.positions import Span
 
 LOOPS = ("for_stmt", "while_stmt")
@@ -118,21 +118,9 @@ def _elements(inner) -> list:
 
 
 def _argument_nodes(trailer) -> list:
-    """The positional argument expressions of a call trailer (used for `.format` parts)."""
-    if len(trailer.children) < 3:
-        return []
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    nodes = []
-    for item in items:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            if item.children[1] == "=":
-                nodes.append(item.children[2])
-            continue
-        nodes.append(item)
-    return nodes
+    """The argument expressions of a `.format(...)` call: positional ones, then keyword values."""
+    arguments = Arguments(trailer)
+    return [node for node in arguments.positional if node not in arguments.generators] + list(arguments.keywords.values())
 
 
 @dataclass
@@ -437,26 +425,8 @@ def _base_nodes(arglist) -> list:
 
 
 def _arguments(trailer, scope):
-    args, keywords, star_args, star_kwargs, spread = [], [], False, False, []
-    if len(trailer.children) < 3:
-        return args, keywords, star_args, star_kwargs, spread
-    inner = trailer.children[1]
-    items = inner.children if inner.type == "arglist" else [inner]
-    for item in items:
-        if item == ",":
-            continue
-        if item.type == "argument":
-            first = item.children[0]
-            if first == "*":
-                star_args = True
-            elif first == "**":
-                star_kwargs = True
-                spread.append(value_of(item.children[1], scope))
-            elif len(item.children) >= 3 and item.children[1] == "=":
-                if first.type == "name":  # mid-keystroke, `f(User.id = x)` is not a keyword argument
-                    keywords.append((first.value, value_of(item.children[2], scope)))
-            else:  # a generator argument
-                args.append(value_of(item, scope))
-        else:
-            args.append(value_of(item, scope))
-    return args, keywords, star_args, star_kwargs, spread
+    arguments = Arguments(trailer)
+    args = [value_of(node, scope) for node in arguments.positional]
+    keywords = [(name, value_of(node, scope)) for name, node in arguments.keywords.items()]
+    spread = [value_of(node, scope) for node in arguments.double_star]
+    return args, keywords, bool(arguments.star), bool(arguments.double_star), spread

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import re
 
-from backend_ls.fixes import replace
-from backend_ls.positions import Point, Span
+from backend_ls.fixes import point_in_literal, replace
+from backend_ls.positions import Span
 from backend_ls.rules.api.verb_in_path import WORD, PathString, is_static, path_strings, segments, verb_of
 from backend_ls.rules.base import Applicability, Edit, Fix, Rule
 
@@ -28,7 +28,6 @@ WELL_KNOWN_FILES = frozenset(
 INNER_UNDERSCORE = re.compile(r"(?<=[A-Za-z0-9])_+(?=[A-Za-z0-9])")
 CAPITAL = re.compile(r"[A-Z]")
 WORD_RUN = re.compile(r"[A-Za-z0-9_-]+")
-STRING_START = re.compile(r"[rRuU]?('''|\"\"\"|'|\")")
 
 
 def extension_of(segment: str) -> str | None:
@@ -55,24 +54,6 @@ def kebab(segment: str) -> str:
     lead = segment[: len(segment) - len(segment.lstrip("_"))]
     rest = segment[len(lead) :]
     return lead + WORD_RUN.sub(lambda run: "-".join(w.lower() for w in WORD.findall(run.group().replace("_", "-"))), rest)
-
-
-def point_in_literal(part, offset: int, lines: list[str]) -> Point | None:
-    """Where character `offset` of a path string's value is in the source, when the literal shows its
-    value verbatim up to there (on one line, no escapes, no concatenation before it)."""
-    span = part.span
-    if span is None or span.start[0] != span.end[0] or span.start[0] > len(lines):
-        return None
-    line, column = span.start
-    source = lines[line - 1][column : span.end[1]]
-    start = STRING_START.match(source)
-    if start is None:
-        return None
-    body = source[start.end() :]
-    text = part.text or ""
-    if body[:offset] != text[:offset] or "\\" in body[:offset]:
-        return None
-    return (line, column + start.end() + offset)
 
 
 def literal_edit(part, start: int, end: int, new_text: str, lines: list[str]) -> Edit | None:

@@ -6,15 +6,14 @@ import re
 from dataclasses import dataclass, field
 
 from backend_ls.facts.model import PathPart, Route
-from backend_ls.fixes import insert
-from backend_ls.positions import Point, Span
+from backend_ls.fixes import insert, point_in_literal
+from backend_ls.positions import Span
 from backend_ls.rules.base import Applicability, Fix, Rule
 
 # `v1`, `V2`, `v1.2`, `v2beta1`, a date (`2024-01-01`, `2024-01`), or a placeholder that names a
 # version (`<version>`, `{api_version}`), which routes every version through one handler.
 VERSION = re.compile(r"^(?:[vV]\d+(?:\.\d+)*(?:(?:alpha|beta|rc)\d*)?|\d{4}-\d{2}(?:-\d{2})?)$")
 VERSION_PLACEHOLDER = re.compile(r"^[<{](?:\w+:)?\w*version\w*(?::\w+)?[>}]$", re.I)
-STRING_START = re.compile(r"[rRuU]?('''|\"\"\"|'|\")")
 SEGMENT = re.compile(r"[^/]+")
 
 
@@ -103,27 +102,9 @@ def _fix(anchor: _Anchor, lines: list[str]) -> Fix | None:
     # A string shared by routes of which some already carry a version would get it twice.
     if anchor.offset is None or any(anchor.versioned):
         return None
-    point = _point_in_literal(anchor.part, anchor.offset, lines)
+    point = point_in_literal(anchor.part, anchor.offset, lines)
     if point is None:
         return None
     # After the root; with a root of "/", in front of the first segment.
     new_text = "v1/" if anchor.root == "/" else "/v1"
     return Fix(f"Insert `/v1` after `{anchor.root}`", Applicability.UNSAFE, (insert(point, new_text),))
-
-
-def _point_in_literal(part: PathPart, offset: int, lines: list[str]) -> Point | None:
-    """Where character `offset` of the string's value sits in the source, when the literal shows
-    its value verbatim up to there (one line, no escapes, no concatenation before it)."""
-    span = part.span
-    if span is None or span.start[0] != span.end[0] or span.start[0] > len(lines):
-        return None
-    line, column = span.start
-    source = lines[line - 1][column : span.end[1]]
-    start = STRING_START.match(source)
-    if start is None:
-        return None
-    body = source[start.end() :]
-    text = part.text or ""
-    if body[:offset] != text[:offset] or "\\" in body[:offset]:
-        return None
-    return (line, column + start.end() + offset)
