@@ -31,7 +31,7 @@ from backend_ls.facts.routes import (
     routes_in_module,
     starlette_routes_in_module,
 )
-from backend_ls.facts.walk import Walk, merge_walks, module_scope, walk_module, walk_statements
+from backend_ls.facts.walk import Walk, merge_walks, module_scope, walk_statements
 
 FRAMEWORKS = (FLASK, FASTAPI)
 log = logging.getLogger(__name__)

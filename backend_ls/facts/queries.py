@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from backend_ls.facts.model import Call, Value
 from backend_ls.facts.models import canonical
 from backend_ls.facts.names import Scope, trailers_of
-from backend_ls.facts.walk import Walk, span_of, value_of
+from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Point, Span
 
 SELECTS = frozenset(
@@ -1270,12 +1270,11 @@ def _assigned(node) -> bool:
 
 def _argument_of(node) -> str | None:
     """The callee `node` is passed to as an argument, as written: "Paginator", "render"."""
-    child = node
     parent = node.parent
     if parent is not None and parent.type == "argument":
-        child, parent = parent, parent.parent
+        parent = parent.parent
     if parent is not None and parent.type == "arglist":
-        child, parent = parent, parent.parent
+        parent = parent.parent
     if parent is None or parent.type != "trailer" or parent.children[0] != "(":
         return None
     owner = parent.parent
