@@ -244,6 +244,10 @@ class WorkspaceIndex:
                     self.by_name.setdefault(name, key)
             self._forget_graph()
 
+    def pin(self, path: str) -> None:
+        """An editor opened the file: its facts come from the buffer, so the build skips it."""
+        self.pinned.add(self._key(path))
+
     def unpin(self, path: str) -> None:
         self.pinned.discard(self._key(path))
 
@@ -275,7 +279,8 @@ class WorkspaceIndex:
     def _build(self, paths, executor, progress, cancelled) -> list[FileResult]:
         paths = self.files() if paths is None else paths
         cache_dir = str(self.cache_dir) if self.cache_dir else None
-        jobs = [str(path) for path in paths]
+        # Open files are analysed from their buffers; parsing them here too would only compete.
+        jobs = [str(path) for path in paths if self._key(str(path)) not in self.pinned]
         if executor is None:
             results = (load_file(job, cache_dir, self.fingerprint) for job in jobs)
         else:

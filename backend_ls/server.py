@@ -328,6 +328,9 @@ def create_server() -> BackendLanguageServer:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BackendLanguageServer, params: types.DidOpenTextDocumentParams):
+        path = to_fs_path(params.text_document.uri)
+        if path:
+            ls.session.index.pin(path)
         ls.schedule(params.text_document.uri, delay=0)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
