@@ -13,14 +13,12 @@ from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.facts.names import imports_of
-from backend_ls.index import WorkspaceIndex
+from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
 
 log = logging.getLogger(__name__)
-
-MAX_DOCUMENT_CHARACTERS = 5_000_000
 
 
 @dataclass
@@ -78,9 +76,9 @@ class Session:
         its diagnostics."""
         settings, problems = self.settings_for(path)
         lines = text.splitlines(keepends=True)
-        if len(text) > MAX_DOCUMENT_CHARACTERS:
+        if len(text) > MAX_FILE_CHARACTERS:
             problems.append(
-                f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_DOCUMENT_CHARACTERS:,}"
+                f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_FILE_CHARACTERS:,}"
             )
             return Outcome(lines, Analysis(), problems, False, [])
         cache = self.statement_caches.setdefault(key, StatementCache())

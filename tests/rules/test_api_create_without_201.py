@@ -6,12 +6,8 @@ import textwrap
 
 import pytest
 
-from backend_ls.analysis import check_facts
 from backend_ls.fixes import apply_fixes
-from backend_ls.index import WorkspaceIndex
-from backend_ls.options import Settings
-from backend_ls.rules.registry import load_rules
-from tests.rules.helpers import findings, fixed as fix_all, lines_of
+from tests.rules.helpers import findings, fixed as fix_all, lines_of, workspace_findings
 
 CODE = "API006"
 
@@ -19,18 +15,11 @@ CODE = "API006"
 def fixed(source: str) -> str:
     return fix_all(source, CODE)
 
+
 def project(root, files: dict[str, str], target: str):
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    index = WorkspaceIndex([root])
-    index.build()
-    path = str(root / target)
-    text = (root / target).read_text()
-    analysis = check_facts(index.modules[path].facts, text.splitlines(keepends=True), Settings(), load_rules(), index)
-    assert not analysis.problems, analysis.problems
-    return [f for f in analysis.findings if f.code == CODE], text
+    found = workspace_findings(root, files, target, CODE)
+    return found, (root / target).read_text()
+
 
 
 FLASK = """\

@@ -1,28 +1,13 @@
 """SVC004 fat-handler."""
 
-import textwrap
 
-from backend_ls.analysis import check_facts
-from backend_ls.index import WorkspaceIndex
-from backend_ls.options import Settings
-from backend_ls.rules.registry import load_rules
-from tests.rules.helpers import findings, lines_of
+from tests.rules.helpers import findings, lines_of, workspace_findings
 
 CODE = "SVC004"
 
 
 def project(root, files: dict[str, str], target: str):
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(text))
-    index = WorkspaceIndex([root])
-    index.build()
-    path = str(root / target)
-    text = (root / target).read_text()
-    analysis = check_facts(index.modules[path].facts, text.splitlines(keepends=True), Settings(), load_rules(), index)
-    assert not analysis.problems, analysis.problems
-    return [f for f in analysis.findings if f.code == CODE]
+    return workspace_findings(root, files, target, CODE)
 
 
 def long_handler(decorator: str, statements: int) -> str:
