@@ -6,7 +6,9 @@ import textwrap
 
 import pytest
 
-from tests.rules.helpers import findings, fixed as fix_all, lines_of
+from backend_ls.fixes import apply_fixes
+from tests.lsp_helpers import parses
+from tests.rules.helpers import findings, fixed as fix_all, lines_of, workspace_findings
 
 FLASK_HEAD = """\
 from flask import Flask, jsonify, request
@@ -603,3 +605,59 @@ def test_a_record_of_a_library_model_is_still_a_record():
         '@app.get("/users/new")', "user = User(username='guest')\nuser.save()\nreturn 'ok'\n"
     )
     assert lines_of(source, "API001") == [9]
+
+
+DJANGO_URLS = """\
+from django.urls import path
+from . import views
+
+urlpatterns = [path("users/<int:pk>/deactivate/", views.deactivate), path("users/", views.listing)]
+"""
+
+
+def test_django_function_view_open_to_every_method_that_writes(tmp_path):
+    """A Django function view with no method restriction answers GET: its writes are reported on
+    the `def` line, and the fix restricts it with `@require_POST` and its import."""
+    views = """\
+    from django.http import JsonResponse
+    from .models import User
+
+
+    def deactivate(request, pk):
+        user = User.objects.get(pk=pk)
+        user.is_active = False
+        user.save()
+        return JsonResponse({"id": user.pk})
+
+
+    def listing(request):
+        return JsonResponse({"users": list(User.objects.values("pk"))})
+    """
+    files = {"app/__init__.py": "", "app/urls.py": DJANGO_URLS, "app/views.py": views, "settings.py": 'ROOT_URLCONF = "app.urls"\n'}
+    (finding,) = workspace_findings(tmp_path, files, "app/views.py", "API001")
+    assert finding.span.start == (5, 0)
+    assert finding.fix.title == "Allow only POST with `@require_POST`"
+    text, applied = apply_fixes((tmp_path / "app/views.py").read_text(), [finding.fix])
+    assert applied and parses(text)
+    assert "from django.views.decorators.http import require_POST\n" in text
+    assert "\n@require_POST\ndef deactivate(request, pk):" in text
+    files["app/views.py"] = text
+    assert workspace_findings(tmp_path / "after", files, "app/views.py", "API001") == []
+
+
+def test_django_view_restricted_to_post_by_a_decorator_is_not_reported(tmp_path):
+    views = """\
+    from django.views.decorators.http import require_POST
+    from .models import User
+
+
+    @require_POST
+    def deactivate(request, pk):
+        User.objects.filter(pk=pk).update(is_active=False)
+
+
+    def listing(request):
+        return None
+    """
+    files = {"app/__init__.py": "", "app/urls.py": DJANGO_URLS, "app/views.py": views, "settings.py": 'ROOT_URLCONF = "app.urls"\n'}
+    assert workspace_findings(tmp_path, files, "app/views.py", "API001") == []

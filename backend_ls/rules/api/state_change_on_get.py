@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from backend_ls.facts.model import Route
 from backend_ls.facts.writes import Write, sets_attributes, writes_in
-from backend_ls.fixes import insert_keyword_argument, replace
+from backend_ls.fixes import add_import, insert, insert_keyword_argument, replace
 from backend_ls.rules.base import Applicability, Fix, Related, Rule
 
 # Methods a client treats as safe to repeat; the fix takes them off a route that writes.
@@ -32,7 +32,7 @@ class StateChangeOnGet(Rule):
     def check(self, context):
         seen = set()
         for route in context.routes:
-            if route.methods is None or "GET" not in route.methods or route.anchor in seen:
+            if route.methods is None or not _reachable_by_get(route) or route.anchor in seen:
                 continue
             writes = writes_in(context.facts, route.handler, "GET")
             if not writes:
@@ -49,7 +49,14 @@ class StateChangeOnGet(Rule):
             )
 
 
+def _reachable_by_get(route: Route) -> bool:
+    """GET reaches the route: it lists GET, or it is a Django function view open to every method."""
+    return "GET" in route.methods or (route.framework == "django" and "ANY" in route.methods)
+
+
 def _fix(route: Route, method: str, context) -> Fix | None:
+    if route.framework == "django" and "ANY" in (route.methods or ()):
+        return _restrict_django_view(route, method, context)
     if route.verb_span is not None:  # `@app.get(...)`
         return Fix(
             f"Change the method to {method}",
@@ -105,3 +112,22 @@ def _quote_of(text: str) -> str:
         if character in "'\"":
             return character
     return '"'
+
+
+def _restrict_django_view(route: Route, method: str, context) -> Fix | None:
+    """`@require_POST` (or `@require_http_methods([...])`) above a function view, with its import."""
+    function = context.facts.functions.get(route.handler)
+    if function is None or function.class_name is not None or route.anchor != function.def_span:
+        return None
+    name = "require_POST" if method == "POST" else "require_http_methods"
+    qualname = f"django.views.decorators.http.{name}"
+    bound = context.facts.imports.get(name)
+    if bound not in (None, qualname) or any(a.target == name and a.function is None for a in context.facts.assignments):
+        return None  # the name means something else here
+    decorator = "@require_POST" if method == "POST" else f'@require_http_methods(["{method}"])'
+    line, column = function.def_span.start
+    edits = [insert((line, 0), " " * column + decorator + "\n")]
+    added = add_import(context.facts, f"from django.views.decorators.http import {name}", name, qualname)
+    if added is not None:
+        edits.insert(0, added)
+    return Fix(f"Allow only {method} with `{decorator}`", Applicability.UNSAFE, tuple(edits))
