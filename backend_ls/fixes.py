@@ -23,7 +23,7 @@ def insert_keyword_argument(call: Call, lines: list[str], argument: str) -> Edit
     before = lines[line - 1][:column] if line - 1 < len(lines) else ""
     if not (call.args or call.keywords or call.star_args or call.star_kwargs):
         return insert(call.close_paren, argument)
-    if _last_code_character(lines, call.close_paren) == ",":
+    if code_before(lines, call.close_paren)[0] == ",":
         if before.strip() == "" and line > 1:
             # `)` alone on its line after a trailing comma: a line of its own, indented like the
             # argument above it.
@@ -33,15 +33,6 @@ def insert_keyword_argument(call: Call, lines: list[str], argument: str) -> Edit
         glue = "" if before == "" or before[-1].isspace() else " "
         return insert(call.close_paren, glue + argument)
     return insert(call.close_paren, ", " + argument)
-
-
-def _last_code_character(lines: list[str], point: Point) -> str:
-    line, column = point
-    text = lines[line - 1][:column].rstrip()
-    while not text and line > 1:
-        line -= 1
-        text = lines[line - 1].split("#", 1)[0].rstrip()
-    return text[-1:] if text else ""
 
 
 def add_import(facts: ModuleFacts, statement: str, binds: str, qualname: str) -> Edit | None:

@@ -293,7 +293,6 @@ class BackendLanguageServer(LanguageServer):
             self.tell("editor settings for backend-ls are not an object; they are ignored")
 
 
-
 def create_server() -> BackendLanguageServer:
     ls = BackendLanguageServer()
 

@@ -21,7 +21,6 @@ def project(root, files: dict[str, str], target: str):
     return found, (root / target).read_text()
 
 
-
 FLASK = """\
 from flask import Flask, jsonify, request, redirect, render_template
 from flask_sqlalchemy import SQLAlchemy

@@ -22,7 +22,6 @@ def project(root, files: dict[str, str], target: str):
     return found, (root / target).read_text()
 
 
-
 FLASK = """\
 from flask import Flask, jsonify, make_response
 

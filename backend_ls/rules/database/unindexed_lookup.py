@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from backend_ls.fixes import insert
+from backend_ls.fixes import insert_argument
 from backend_ls.model_resolution import ClassRef
-from backend_ls.positions import Point
 from backend_ls.query_resolution import QueryResolver
 from backend_ls.rules.base import Applicability, Fix, Related, Rule
 
@@ -159,22 +158,5 @@ def _fix(context, owner, column) -> Fix | None:
     keyword = "db_index" if owner.orm == "django" else "index"
     if column.call_close_paren is None or keyword in column.keywords or "index" in column.keywords:
         return None
-    edit = _add_argument(context.lines, column.call_close_paren, f"{keyword}=True")
+    edit = insert_argument(column.call_close_paren, context.lines, f"{keyword}=True")
     return Fix(f"Add `{keyword}=True` (needs a migration)", Applicability.UNSAFE, (edit,))
-
-
-def _add_argument(lines: list[str], close_paren: Point, argument: str):
-    """`argument` as the last argument of the call whose `)` is at `close_paren`: right after the
-    last argument, keeping a trailing comma where there is one."""
-    line, column = close_paren
-    text = lines[line - 1][:column].rstrip() if line - 1 < len(lines) else ""
-    while not text and line > 1:
-        line -= 1
-        text = lines[line - 1].split("#", 1)[0].rstrip()
-    last = text[-1:] if text else ""
-    if last == "(":
-        return insert(close_paren, argument)
-    after = (line, len(text))
-    if last == ",":
-        return insert(after, f" {argument},")
-    return insert(after, f", {argument}")
