@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 from dataclasses import dataclass, field
 
 import parso
 
-from backend_ls.facts import module_facts
+from backend_ls.facts import StatementCache, module_facts
 from backend_ls.facts.model import ModuleFacts
 from backend_ls.options import Settings
 from backend_ls.rules.base import Finding, RuleSet
 from backend_ls.rules.context import RuleContext
+from backend_ls.statement_checks import StatementFindings
 from backend_ls.suppressions import is_suppressed
 
 log = logging.getLogger(__name__)
@@ -44,25 +44,38 @@ def analyse_module(module, lines: list[str], path: str, settings: Settings, rule
     return check_facts(module_facts(module, path), lines, settings, ruleset, index)
 
 
-def check_facts(facts: ModuleFacts, lines: list[str], settings: Settings, ruleset: RuleSet, index=None) -> Analysis:
-    """Run the enabled checks over a module's facts (the parse tree is not needed any more)."""
+def check_facts(
+    facts: ModuleFacts,
+    lines: list[str],
+    settings: Settings,
+    ruleset: RuleSet,
+    index=None,
+    statements: tuple[StatementCache, StatementFindings] | None = None,
+) -> Analysis:
+    """Run the enabled checks over a module's facts (the parse tree is not needed any more).
+
+    With `statements` (the editor's path: the statement cache the facts came from, and the
+    findings kept from the last analysis), statement checks run on the changed statements only."""
     path = facts.path
     analysis = Analysis(facts=facts, problems=list(facts.problems))
     context = RuleContext(facts=facts, lines=lines, settings=settings, index=index)
-    for code, rule in ruleset.rules.items():
-        if not settings.enabled(code, path):
+    enabled = [rule for code, rule in ruleset.rules.items() if settings.enabled(code, path)]
+    by_statement = [rule for rule in enabled if rule.scope == "statement"] if statements is not None else []
+    found: list[Finding] = []
+    for rule in enabled:
+        if by_statement and rule.scope == "statement":
             continue
         try:
-            found = list(rule.check(context))
+            severity = settings.severity_of(rule.code, None)  # None: the user set none for this code
+            reported = [rule.as_reported(finding, severity) for finding in rule.check(context)]
+            found.extend(reported)
         except Exception as error:  # one failing check must not hide the others' findings
-            log.exception("%s failed on %s", code, path)
-            analysis.problems.append(f"{code} failed on {path}: {error!r}")
-            continue
-        configured = settings.severity_of(code, None)  # None: the user set none for this code
-        for finding in found:
-            if is_suppressed(lines, finding.span.start[0], code):
-                continue
-            severity = configured or finding.severity or rule.document.severity
-            analysis.findings.append(dataclasses.replace(finding, rule=rule.document.id, severity=severity))
-    analysis.findings.sort(key=lambda f: (f.span, f.code))
+            log.exception("%s failed on %s", rule.code, path)
+            analysis.problems.append(f"{rule.code} failed on {path}: {error!r}")
+    if by_statement:
+        cache, kept = statements
+        found.extend(kept.findings(context, cache, by_statement, analysis.problems))
+    result = [finding for finding in found if not is_suppressed(lines, finding.span.start[0], finding.code)]
+    result.sort(key=lambda f: (f.span, f.code))
+    analysis.findings = result
     return analysis

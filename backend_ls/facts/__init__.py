@@ -271,6 +271,16 @@ class _Statements:
         return self._used_names
 
 
+@dataclass(frozen=True)
+class Statement:
+    """One top-level statement of the last analysis: the key its facts are kept under (its source,
+    position and the module-level names), those facts, and where it ends."""
+
+    key: tuple
+    facts: StatementFacts
+    end: tuple[int, int]
+
+
 class StatementCache:
     """Per open document: the facts of each top-level statement, and of the module-wide adapters,
     from the last analysis, keyed by the source they were computed from."""
@@ -278,11 +288,13 @@ class StatementCache:
     def __init__(self):
         self._pieces: dict[tuple, StatementFacts] = {}
         self._wide: tuple[tuple, WideFacts] | None = None
+        self.statements: list[Statement] = []  # the last analysis's, in order (statement checks read them)
+        self.wide: WideFacts | None = None  # the same object as long as the module's outline is unchanged
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
         fresh: dict[tuple, StatementFacts] = {}
-        result = []
+        statements = []
         for node in module.children:
             if node.type == "endmarker":
                 continue
@@ -291,9 +303,10 @@ class StatementCache:
             if piece is None:
                 piece = dataclasses.replace(compute([node]), walk=None)
             fresh[key] = piece
-            result.append(piece)
+            statements.append(Statement(key, piece, node.end_pos))
         self._pieces = fresh  # what is not in this version of the text is gone
-        return result
+        self.statements = statements
+        return [statement.facts for statement in statements]
 
     def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
         """Module-wide facts are recomputed only when something they can read changed: any
@@ -302,12 +315,14 @@ class StatementCache:
             (_outline(lines, node), node.start_pos) for node in module.children if node.type != "endmarker"
         )
         if self._wide is not None and self._wide[0] == key:
-            return self._wide[1]
+            self.wide = self._wide[1]
+            return self.wide
         before = len(problems)
         wide = compute()
         wide = dataclasses.replace(wide, problems=tuple(problems[before:]))
         del problems[before:]
         self._wide = (key, wide)
+        self.wide = wide
         return wide
 
 

@@ -17,6 +17,7 @@ from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
+from backend_ls.statement_checks import StatementFindings
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +59,7 @@ class Session:
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
         self.index = WorkspaceIndex([])
         self.statement_caches: dict[str, StatementCache] = {}  # per open document
+        self.statement_findings: dict[str, StatementFindings] = {}
         self.diagnostic_builders: dict[str, DiagnosticBuilder] = {}
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
@@ -86,7 +88,8 @@ class Session:
         external = self.index.external_bindings(path, imports_of(module))
         facts = module_facts(module, path, cache, lines, external)
         changed = self.index.update(path, facts, pinned=True)
-        analysis = check_facts(facts, lines, settings, self.ruleset, self.index)
+        kept = self.statement_findings.setdefault(key, StatementFindings())
+        analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
         return Outcome(lines, analysis, problems, changed, diagnostics)
@@ -94,5 +97,6 @@ class Session:
     def close(self, key: str) -> None:
         self.results.pop(key, None)
         self.statement_caches.pop(key, None)
+        self.statement_findings.pop(key, None)
         self.diagnostic_builders.pop(key, None)
         self.executor.submit(self.parser.forget, key)

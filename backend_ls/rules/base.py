@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Iterator
@@ -65,12 +66,22 @@ class Rule:
 
     code: ClassVar[str]
     document: ClassVar["RuleDocument"]
+    # "statement": the check's findings on a module are the union of its findings on each
+    # top-level statement seen alone (backend_ls/statement_checks.py), so the editor re-runs it on
+    # the statements a keystroke changed only. "module": it reads across statements.
+    scope: ClassVar[str] = "module"
 
     def check(self, context: "RuleContext") -> Iterator[Finding]:
         raise NotImplementedError
 
     def finding(self, span: Span, message: str, fix: Fix | None = None, related=(), severity: str = "") -> Finding:
         return Finding(self.code, span, message, fix, tuple(related), severity=severity)
+
+    def as_reported(self, finding: Finding, configured_severity: str | None) -> Finding:
+        """The finding with its rule's id, and the severity the user configured for the code, else
+        the one the check set, else its document's."""
+        severity = configured_severity or finding.severity or self.document.severity
+        return dataclasses.replace(finding, rule=self.document.id, severity=severity)
 
 
 @dataclass

@@ -19,6 +19,9 @@ class RuleContext:
     lines: list[str]  # the source, line ends kept
     settings: Settings
     index: "WorkspaceIndex | None" = field(default=None, compare=False)
+    # Set when a statement check sees one top-level statement (backend_ls/statement_checks.py): the
+    # routes whose handlers that statement defines.
+    statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
@@ -27,6 +30,8 @@ class RuleContext:
     @cached_property
     def routes(self) -> list[Route]:
         """The module's routes with their full paths, prefixes set in other modules included."""
+        if self.statement_routes is not None:
+            return list(self.statement_routes)
         if self.index is None:
             return list(self.facts.routes)
         return self.index.routes_of(self.facts.path, self.facts)
@@ -35,6 +40,8 @@ class RuleContext:
     def routes_through_module(self) -> list[Route]:
         """The module's routes, plus the routes of other modules that carry a prefix string written
         in this one; in each, a part whose `module` is None is in this module."""
+        if self.statement_routes is not None:
+            raise TypeError("a statement check cannot read the routes of other modules through this one")
         if self.index is None:
             return self.routes
         return self.routes + self.index.routes_through(self.facts.path)

@@ -7,20 +7,38 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from backend_ls.analysis import analyse_text, check_facts
+from backend_ls.analysis import analyse_text, check_facts, grammar
+from backend_ls.facts import StatementCache, module_facts
+from backend_ls.facts.names import imports_of
 from backend_ls.fixes import apply_fixes
 from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings, apply_overrides
 from backend_ls.rules.registry import load_rules
+from backend_ls.statement_checks import StatementFindings
 from tests.lsp_helpers import parses
 
 
 def findings(source: str, code: str | None = None, path: str = "app.py", **settings):
     configured, problems = apply_overrides(Settings(), settings, "test")
     assert not problems, problems
-    analysis = analyse_text(textwrap.dedent(source), path, configured, load_rules())
+    source = textwrap.dedent(source)
+    analysis = analyse_text(source, path, configured, load_rules())
     assert not analysis.problems, analysis.problems
+    assert_statement_checks_agree(analysis.findings, source, path, configured)
     return [f for f in analysis.findings if code is None or f.code == code]
+
+
+def assert_statement_checks_agree(expected, source: str, path: str, settings, index=None) -> None:
+    """Statement checks promise the findings of the whole module when run one top-level statement
+    at a time (the editor's path, backend_ls/statement_checks.py): every test source holds them to it."""
+    cache = StatementCache()
+    lines = source.splitlines(keepends=True)
+    module = grammar().parse(source, error_recovery=True)
+    external = index.external_bindings(path, imports_of(module)) if index is not None else None
+    facts = module_facts(module, path, cache, lines, external)
+    by_statement = check_facts(facts, lines, settings, load_rules(), index, (cache, StatementFindings()))
+    differ = sorted({f.code for f in set(by_statement.findings) ^ set(expected)})
+    assert not differ and not by_statement.problems, f"statement checks differ from the whole-module run: {differ} {by_statement.problems}"
 
 
 def lines_of(source: str, code: str, **kwargs) -> list[int]:
@@ -64,6 +82,7 @@ def findings_in(index: WorkspaceIndex, root: Path, target: str, code: str, **set
     lines = (root / target).read_text().splitlines(keepends=True)
     analysis = check_facts(module.facts, lines, configured, load_rules(), index)
     assert not analysis.problems, analysis.problems
+    assert_statement_checks_agree(analysis.findings, "".join(lines), module.facts.path, configured, index)
     return [f for f in analysis.findings if f.code == code]
 
 

@@ -26,6 +26,7 @@ JSON_CONSTRUCTORS = frozenset(
 
 class CreateWithout201(Rule):
     code = "API006"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

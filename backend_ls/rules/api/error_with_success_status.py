@@ -40,6 +40,7 @@ EMPTY = ("none", "false")
 
 class ErrorWithSuccessStatus(Rule):
     code = "API005"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -14,6 +14,7 @@ OR_404 = {"query.get": "get_or_404", "first": "first_or_404"}
 
 class MissingNotFound(Rule):
     code = "API004"
+    scope = "statement"
 
     def check(self, context):
         handlers = context.handlers()

@@ -11,6 +11,7 @@ NARROWING = frozenset({"==", "in", "iexact", "pk"})
 
 class CrossShardQuery(Rule):
     code = "DB007"
+    scope = "statement"
 
     def check(self, context):
         sharding = context.settings.sharding

@@ -10,6 +10,7 @@ from backend_ls.rules.base import Applicability, Fix, Rule
 
 class LenOfQuery(Rule):
     code = "PERF005"
+    scope = "statement"
 
     def check(self, context):
         for query in context.facts.queries:

@@ -12,6 +12,7 @@ INSERTS = frozenset({"create", "bulk_create", "bulk_update"})
 
 class QueryInLoop(Rule):
     code = "PERF002"
+    scope = "statement"
 
     def check(self, context):
         seen = set()

@@ -17,6 +17,7 @@ TYPES = frozenset({"Request", "HttpRequest", "WSGIRequest", "ASGIRequest", "Sess
 
 class UnboundedCache(Rule):
     code = "PERF006"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -14,6 +14,7 @@ LIST_VIEWS = ("ListAPIView", "ListCreateAPIView")
 
 class UnboundedCollection(Rule):
     code = "PERF003"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

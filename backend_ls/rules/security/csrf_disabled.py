@@ -27,6 +27,7 @@ SETTING_MESSAGE = (
 
 class CsrfDisabled(Rule):
     code = "SEC007"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -18,6 +18,7 @@ OPTIONS_POSITION = 3
 
 class JwtUnverified(Rule):
     code = "SEC011"
+    scope = "statement"
 
     def check(self, context):
         for call in context.facts.calls:

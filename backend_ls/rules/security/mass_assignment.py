@@ -29,6 +29,7 @@ QUERY_STEPS = frozenset({"query()", "filter()", "filter_by()", "where()", "objec
 
 class MassAssignment(Rule):
     code = "SEC009"
+    scope = "statement"
 
     def check(self, context):
         payloads = _Payloads(context)

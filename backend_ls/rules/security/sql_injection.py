@@ -41,6 +41,7 @@ class Sink:
 
 class SqlInjection(Rule):
     code = "SEC003"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -14,6 +14,7 @@ DIRECT_WRITES = frozenset({"session", "manager", "query", "record", "builder", "
 
 class FatHandler(Rule):
     code = "SVC004"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -24,6 +24,7 @@ HTTPX_CALLS = {
 
 class HttpWithoutTimeout(Rule):
     code = "SVC001"
+    scope = "statement"
 
     def check(self, context):
         timeout = context.settings.http_timeout

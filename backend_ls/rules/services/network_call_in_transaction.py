@@ -20,6 +20,7 @@ SESSION_TYPES = ("Session", "AsyncSession", "Engine", "AsyncEngine", "Connection
 
 class NetworkCallInTransaction(Rule):
     code = "SVC003"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts
