@@ -5,6 +5,7 @@ nothing."""
 from __future__ import annotations
 
 import textwrap
+from collections import Counter
 from pathlib import Path
 
 from backend_ls.analysis import analyse_text, check_facts, grammar
@@ -37,8 +38,10 @@ def assert_statement_checks_agree(expected, source: str, path: str, settings, in
     external = index.external_bindings(path, imports_of(module)) if index is not None else None
     facts = module_facts(module, path, cache, lines, external)
     by_statement = check_facts(facts, lines, settings, load_rules(), index, (cache, StatementFindings()))
-    differ = sorted({f.code for f in set(by_statement.findings) ^ set(expected)})
+    got, wanted = Counter(by_statement.findings), Counter(expected)
+    differ = sorted({f.code for f in (got - wanted) + (wanted - got)})
     assert not differ and not by_statement.problems, f"statement checks differ from the whole-module run: {differ} {by_statement.problems}"
+    assert by_statement.findings == expected
 
 
 def lines_of(source: str, code: str, **kwargs) -> list[int]:

@@ -28,6 +28,7 @@ def method_for(writes: list[Write], assigns_attributes: bool = False) -> str:
 
 class StateChangeOnGet(Rule):
     code = "API001"
+    scope = "statement"
 
     def check(self, context):
         seen = set()

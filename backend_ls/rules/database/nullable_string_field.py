@@ -10,7 +10,6 @@ STRING_FIELDS = frozenset({"CharField", "TextField", "SlugField", "EmailField", 
 
 class NullableStringField(Rule):
     code = "DB006"
-    scope = "statement"
 
     def check(self, context):
         for model in context.facts.models:

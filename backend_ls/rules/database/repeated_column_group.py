@@ -20,7 +20,6 @@ STRING_TYPES = frozenset(
 
 class RepeatedColumnGroup(Rule):
     code = "DB005"
-    scope = "statement"
 
     def check(self, context):
         for model in context.facts.models:
