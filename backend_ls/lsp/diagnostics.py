@@ -1,12 +1,13 @@
 """Findings -> LSP diagnostics, each carrying in `data` what its code actions need.
 
-Diagnostics are built as JSON (the wire format) and memoised per finding: on a keystroke most
-findings are the ones of the last version, and building and serialising hundreds of typed
+Diagnostics are built as JSON (the wire format), serialised, and memoised per finding: on a
+keystroke most findings are the ones of the last version, and building and serialising hundreds of
 diagnostics again costs more than the analysis itself.
 """
 
 from __future__ import annotations
 
+import json
 import os
 from functools import lru_cache
 
@@ -39,21 +40,25 @@ class DiagnosticBuilder:
     """Builds the JSON of diagnostics for one document, reusing those of unchanged findings."""
 
     def __init__(self):
-        self._memo: dict[tuple, dict] = {}
+        self._memo: dict[tuple, tuple[dict, str]] = {}
+        self.text = "[]"  # the last diagnostics built, serialised: what is sent
 
     def build(self, findings, lines: list[str], ruleset: RuleSet, docs_url, encoding: str, uri: str) -> list[dict]:
         path = to_fs_path(uri) or uri
         memo, fresh = self._memo, {}
-        result = []
+        result, texts = [], []
         for finding in findings:
             touched = tuple(lines[n - 1] if 0 < n <= len(lines) else "" for n in _lines_of(finding, path))
             key = (finding, touched, docs_url, encoding)
-            diagnostic = memo.get(key)
-            if diagnostic is None:
+            built = memo.get(key)
+            if built is None:
                 diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
-            fresh[key] = diagnostic
-            result.append(diagnostic)
+                built = (diagnostic, json.dumps(diagnostic, separators=(",", ":")))
+            fresh[key] = built
+            result.append(built[0])
+            texts.append(built[1])
         self._memo = fresh if len(fresh) < MEMO_LIMIT else {}
+        self.text = "[" + ",".join(texts) + "]"
         return result
 
 

@@ -47,6 +47,7 @@ class Outcome:
     problems: list[str]
     exported_changed: bool  # facts that checks of other modules read have changed
     diagnostics: list[dict]
+    diagnostics_text: str | None = None  # the same, serialised
 
 
 class Session:
@@ -92,7 +93,7 @@ class Session:
         analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
-        return Outcome(lines, analysis, problems, changed, diagnostics)
+        return Outcome(lines, analysis, problems, changed, diagnostics, builder.text)
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)
