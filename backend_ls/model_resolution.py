@@ -76,6 +76,9 @@ class ModelResolver:
         self.path = str(Path(facts.path).resolve()) if index is not None else facts.path
         self._infos: dict[tuple[str, str], ClassInfo] = {}
         self._busy: set[tuple[str, str]] = set()
+        # Asked for every model of a module: one pass over its models and assignments, not one per model.
+        self._models: dict[str, dict[str, Model]] = {}
+        self._class_assignments: dict[str, dict[tuple[str, str], Assignment]] = {}
 
     # -- facts --------------------------------------------------------------------------------
     def facts_of(self, path: str) -> ModuleFacts | None:
@@ -90,17 +93,27 @@ class ModelResolver:
         facts = self.facts_of(ref.path)
         if facts is None:
             return None
-        return next((model for model in facts.models if model.qualname == ref.qualname), None)
+        by_name = self._models.get(ref.path)
+        if by_name is None:
+            by_name = {}
+            for model in facts.models:
+                by_name.setdefault(model.qualname, model)
+            self._models[ref.path] = by_name
+        return by_name.get(ref.qualname)
 
     def class_assignment(self, ref: ClassRef, name: str) -> Assignment | None:
         """`name = ...` written directly in the class body."""
         facts = self.facts_of(ref.path)
         if facts is None:
             return None
-        for assignment in facts.assignments:
-            if assignment.class_name == ref.qualname and assignment.target == name:
-                return assignment
-        return None
+        by_class = self._class_assignments.get(ref.path)
+        if by_class is None:
+            by_class = {}
+            for assignment in facts.assignments:
+                if assignment.class_name is not None:
+                    by_class.setdefault((assignment.class_name, assignment.target), assignment)
+            self._class_assignments[ref.path] = by_class
+        return by_class.get((ref.qualname, name))
 
     def declares(self, ref: ClassRef, name: str) -> bool:
         """The class body sets `name`, by assignment or by a method of that name (`declared_attr`)."""
