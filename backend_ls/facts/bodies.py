@@ -40,21 +40,13 @@ class Body:
 def bodies_in(module, walk: Walk) -> list[Body]:
     by_start = {function.def_span.start: function.qualname for function in walk.functions.values()}
     result = []
-    for node in _function_nodes(module):
+    for node in walk.index(module).of_type("funcdef"):
         start = node.parent.start_pos if node.parent.type in ("async_stmt", "async_funcdef") else node.start_pos
         qualname = by_start.get(start)
         if qualname is not None:
             result.append(_body(qualname, node))
     return result
 
-
-def _function_nodes(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "funcdef":
-            yield current
-        stack.extend(reversed(getattr(current, "children", ())))
 
 
 class _Collector:

@@ -10,6 +10,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from backend_ls.facts.walk import code_of
 from backend_ls.positions import Point, Span
 
 # `request.method`, `self.request.method`, `req.method`; also upper-cased.
@@ -44,10 +45,17 @@ def reachable_by(branches, span: Span, method: str) -> bool:
 
 
 def _if_statements(node):
-    for child in getattr(node, "children", ()):
-        if child.type == "if_stmt":
-            yield child
-        yield from _if_statements(child)
+    """The `if` statements below `node`, in source order. The grammar puts none inside a simple
+    statement (expressions and small statements only), so those are not looked into."""
+    stack = list(reversed(node.children))
+    while stack:
+        current = stack.pop()
+        children = getattr(current, "children", None)
+        if children is None or current.type == "simple_stmt":
+            continue
+        if current.type == "if_stmt":
+            yield current
+        stack.extend(reversed(children))
 
 
 def _branches_of(node) -> list[MethodBranch]:
@@ -99,15 +107,17 @@ def _constraints(test) -> list[tuple[frozenset[str], bool]]:
 
 def _constraint(test) -> tuple[frozenset[str], bool] | None:
     """(methods, negated) such that `test` is true exactly when the method is (not) in methods."""
-    text = test.get_code(include_prefix=False).strip()
+    text = code_of(test).strip()
+    if "method" not in text and "validate_on_submit" not in text:
+        return None  # neither pattern can match any part of it
     if SUBMITTED_FORM.match(text):
         return SUBMIT_METHODS, False
     if test.type != "comparison" or len(test.children) != 3:
         return None
     left, operator, right = test.children
-    operator = operator.get_code(include_prefix=False).split()
-    left_text = left.get_code(include_prefix=False).strip()
-    right_text = right.get_code(include_prefix=False).strip()
+    operator = code_of(operator).split()
+    left_text = code_of(left).strip()
+    right_text = code_of(right).strip()
     if not METHOD_EXPRESSION.match(left_text):
         if operator in (["=="], ["!="]) and METHOD_EXPRESSION.match(right_text):
             left_text, right_text = right_text, left_text

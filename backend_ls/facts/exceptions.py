@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Call, Value
 from backend_ls.facts.responses import FunctionFinder, split_trailers
-from backend_ls.facts.walk import Walk, span_of, value_of
+from backend_ls.facts.walk import Walk, code_of, span_of, value_of
 from backend_ls.positions import Span
 
 FORMATTERS = frozenset({"str", "repr", "format"})
@@ -72,7 +72,7 @@ def except_blocks(module, walk: Walk) -> list[ExceptBlock]:
     calls = {call.span: call for call in walk.calls}
     scope = walk.module_scope
     blocks = []
-    for node in _try_statements(module):
+    for node in walk.index(module).of_type("try_stmt"):
         children = node.children
         for index, child in enumerate(children):
             if child.type == "except_clause" or (child.type == "keyword" and child.value == "except"):
@@ -84,17 +84,6 @@ def except_blocks(module, walk: Walk) -> list[ExceptBlock]:
     blocks.sort(key=lambda block: block.span)
     return blocks
 
-
-def _try_statements(module):
-    stack = [module]
-    while stack:
-        node = stack.pop()
-        children = getattr(node, "children", None)
-        if children is None:
-            continue
-        if node.type == "try_stmt":
-            yield node
-        stack.extend(reversed(children))
 
 
 def _clause(clause, scope) -> tuple[tuple[Value, ...], str | None]:
@@ -339,7 +328,7 @@ def _use(node, kind: str) -> ExceptionUse:
             assigned_to = children[0].value
     return ExceptionUse(
         span=span_of(node),
-        text=node.get_code(include_prefix=False),
+        text=code_of(node),
         kind=kind,
         assigned_to=assigned_to,
         statement=span_of(statement),

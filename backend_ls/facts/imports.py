@@ -12,6 +12,8 @@ from backend_ls.facts.responses import _FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
 
+IMPORTS = frozenset({"import_name", "import_from"})
+
 
 @dataclass(frozen=True)
 class Import:
@@ -30,7 +32,7 @@ class Import:
 def imports_in(module, walk: Walk) -> list[Import]:
     functions = _FunctionFinder(walk.functions)
     result = []
-    for node in _import_statements(module):
+    for node in walk.index(module).of_types(IMPORTS):
         function = functions.at(node.start_pos)
         statement = span_of(node)
         if node.type == "import_name":
@@ -49,13 +51,3 @@ def imports_in(module, walk: Walk) -> list[Import]:
             end = (alias or name).end_pos
             result.append(Import(qualname, (alias or name).value, base, statement, Span(name.start_pos, end), function))
     return result
-
-
-def _import_statements(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type in ("import_name", "import_from"):
-            yield current
-            continue
-        stack.extend(reversed(getattr(current, "children", ())))

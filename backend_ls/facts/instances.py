@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Function
 from backend_ls.facts.responses import FunctionFinder, split_trailers
-from backend_ls.facts.walk import Walk, span_of
+from backend_ls.facts.walk import Walk, code_of, span_of
 from backend_ls.positions import Point, Span
 
 MANAGERS = frozenset({"query", "objects"})  # Flask-SQLAlchemy's query property, Django's manager
@@ -42,6 +42,8 @@ ANNOTATION = re.compile(
     re.DOTALL,
 )
 CAPITALIZED = re.compile(r"^(?:[A-Za-z_]\w*\.)*[A-Z]\w*$")
+# Statements and clauses that bind names.
+BINDINGS = frozenset({"expr_stmt", "for_stmt", "sync_comp_for", "comp_for"})
 
 
 @dataclass(frozen=True)
@@ -65,7 +67,7 @@ def instances_in(module, walk: Walk) -> list[Instance]:
     for function in walk.functions.values():
         found.extend(_parameters(function))
     known: dict[tuple[str, str], Instance] = {}
-    for node in _binding_nodes(module):
+    for node in walk.index(module).of_types(BINDINGS):
         function = functions.at(node.start_pos)
         if function is None:
             continue
@@ -104,17 +106,6 @@ def _parameters(function: Function) -> list[Instance]:
         found.append(Instance(function.qualname, parameter.name, match.group("model"), many, function.def_span.start))
     return found
 
-
-def _binding_nodes(module):
-    stack = [module]
-    while stack:
-        node = stack.pop()
-        children = getattr(node, "children", None)
-        if children is None:
-            continue
-        if node.type in ("expr_stmt", "for_stmt", "sync_comp_for", "comp_for"):
-            yield node
-        stack.extend(reversed(children))
 
 
 def _bindings(node, function: str, known) -> list[Instance]:
@@ -232,7 +223,7 @@ def _argument_model(segments) -> str | None:
         if arguments is None or name not in MODEL_ARGUMENT or not arguments:
             continue
         first = arguments[0]
-        text = first.get_code(include_prefix=False).strip()
+        text = code_of(first).strip()
         if first.type in ("name", "atom_expr", "power") and CAPITALIZED.match(text):
             return text
         if first.type in ("atom_expr", "power"):  # select(User) inside exec(...) / scalars(...)

@@ -14,7 +14,7 @@ def loops_in(module, walk: Walk) -> list[Loop]:
     scope = walk.module_scope or Scope(dict(walk.imports))
     functions = sorted(walk.functions.values(), key=lambda f: f.def_span.start)
     loops = []
-    for node in _for_statements(module):
+    for node in walk.index(module).of_type("for_stmt"):
         children = node.children
         if len(children) < 4 or children[2] != "in":
             continue
@@ -28,14 +28,6 @@ def loops_in(module, walk: Walk) -> list[Loop]:
         )
     return loops
 
-
-def _for_statements(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "for_stmt":
-            yield current
-        stack.extend(reversed(getattr(current, "children", ())))
 
 
 def _names(node) -> list[str]:

@@ -35,7 +35,7 @@ import parso
 
 from backend_ls.facts.model import Column, Model, ModelBase, Relationship, TableIndex
 from backend_ls.facts.names import Arguments, Scope, bindings_of_import, trailers_of
-from backend_ls.facts.walk import Walk, span_of, value_of
+from backend_ls.facts.walk import Walk, code_of, span_of, value_of
 from backend_ls.positions import Span
 
 FSA = "flask_sqlalchemy.SQLAlchemy()."
@@ -158,10 +158,24 @@ def models_in_module(walk: Walk, module, aliases: dict[str, str] | None = None) 
 # --- names -------------------------------------------------------------------------------------
 
 
+# Answers given before: a module resolves the same few names over and over.
+_CANONICAL_SEEN: dict[str, str] = {}
+
+
 def canonical(qualname: str | None) -> str | None:
     """The short, public spelling of an ORM name; Flask-SQLAlchemy's `db.X` as the SQLAlchemy X."""
     if qualname is None:
         return None
+    found = _CANONICAL_SEEN.get(qualname)
+    if found is None:
+        found = _canonical(qualname)
+        if len(_CANONICAL_SEEN) >= 4096:
+            _CANONICAL_SEEN.clear()
+        _CANONICAL_SEEN[qualname] = found
+    return found
+
+
+def _canonical(qualname: str) -> str:
     if qualname.startswith(FSA):
         rest = qualname[len(FSA):]
         head = rest.split(".", 1)[0].split("(", 1)[0]
@@ -380,6 +394,7 @@ class _Reader:
         self.aliases = aliases
         self.classes: dict[str, _Class] = {}
         self.function_scopes: dict[int, Scope] = {}
+        self._no_autonaming: bool | None = None
         module_scope = walk.module_scope or Scope(dict(walk.imports))
         self.module_scope = Scope({**self._annotated_bindings(module_scope), **module_scope.names})
         for qualname, node in walk.classes.items():
@@ -471,7 +486,7 @@ class _Reader:
                 node = _unquote(items[0])
                 if MAPPED_WRAPPERS[base] is not None:  # WriteOnlyMapped["Address"]: always a collection
                     info.collection = True
-                    info.element = node.get_code(include_prefix=False) if node is not None else None
+                    info.element = code_of(node) if node is not None else None
                     info.python_type = info.element
                     return info
         if node is None:
@@ -482,7 +497,7 @@ class _Reader:
             return info
         items = _subscript(node)
         info.collection = False
-        info.element = node.get_code(include_prefix=False)
+        info.element = code_of(node)
         info.python_type = info.element
         if node.get_root_node() is root:  # not re-parsed from a string annotation
             info.python_type_span = span_of(node)
@@ -492,7 +507,7 @@ class _Reader:
             if base in COLLECTIONS or (base is None and written in BUILTIN_COLLECTIONS and scope.lookup(written) is None):
                 info.collection = True
                 element = _unquote(items[-1])
-                info.element = element.get_code(include_prefix=False) if element is not None else None
+                info.element = code_of(element) if element is not None else None
         elif node.type == "name" and node.value in BUILTIN_COLLECTIONS and scope.lookup(node.value) is None:
             info.collection = True
             info.element = None
@@ -590,7 +605,7 @@ class _Reader:
                     kinds.append((None, None))
                 continue
             local = self._local_class(info, item)
-            text = item.get_code(include_prefix=False)
+            text = code_of(item)
             if local is not None:
                 self.decide(local)
                 kind, orm = local.status, local.orm
@@ -842,10 +857,13 @@ class _Reader:
         return None
 
     def _autonaming_disabled(self) -> bool:
-        return any(
-            call.qualname == "flask_sqlalchemy.SQLAlchemy" and call.keyword("disable_autonaming") is not None
-            for call in self.walk.calls
-        )
+        """Asked once per model; the module's calls are the same for all of them."""
+        if self._no_autonaming is None:
+            self._no_autonaming = any(
+                call.qualname == "flask_sqlalchemy.SQLAlchemy" and call.keyword("disable_autonaming") is not None
+                for call in self.walk.calls
+            )
+        return self._no_autonaming
 
     def _parent_table(self, parent: _Class) -> str | None:
         return self.built(parent).table_name
@@ -924,7 +942,7 @@ class _Reader:
             last = qualname.rsplit(".", 1)[-1]
             if last[:1].isupper():
                 type_name = last
-        return type_name, node.get_code(include_prefix=False), span_of(node)
+        return type_name, code_of(node), span_of(node)
 
     def sa_relationship(self, name, name_span, annotation, call: _CallNode, scope) -> Relationship:
         ann = self.annotation(annotation, scope) if annotation is not None else _Annotation()
@@ -938,7 +956,7 @@ class _Reader:
         secondary_node = keywords.get("secondary")
         secondary = None
         if secondary_node is not None:
-            secondary = _string(secondary_node) or secondary_node.get_code(include_prefix=False)
+            secondary = _string(secondary_node) or code_of(secondary_node)
         uselist = _flag(keywords, "uselist", None) if "uselist" in keywords else None
         collection = uselist
         if collection is None:
@@ -1137,7 +1155,7 @@ class _Reader:
             backref=None,
             backref_lazy=None,
             related_name=None,
-            secondary=link.get_code(include_prefix=False) if link is not None else None,
+            secondary=code_of(link) if link is not None else None,
             call_close_paren=call.close_paren,
             keywords=tuple(keywords),
         )
@@ -1171,7 +1189,7 @@ class _Reader:
                 backref=None,
                 backref_lazy=None,
                 related_name=_string(related) if related is not None else None,
-                secondary=(_string(through) or through.get_code(include_prefix=False)) if through is not None else None,
+                secondary=(_string(through) or code_of(through)) if through is not None else None,
                 call_close_paren=call.close_paren,
                 keywords=tuple(keywords),
             )

@@ -22,7 +22,25 @@ CANONICAL = {
 }
 
 
+# The first segments of the names above: most qualified names start with none of them.
+_CANONICAL_HEADS = tuple(sorted({long.split(".", 1)[0] + "." for long in CANONICAL}))
+# Answers given before: a module resolves the same few names over and over.
+_CANONICAL_SEEN: dict[str, str] = {}
+
+
 def canonical(qualname: str) -> str:
+    found = _CANONICAL_SEEN.get(qualname)
+    if found is None:
+        found = _canonical(qualname)
+        if len(_CANONICAL_SEEN) >= 4096:
+            _CANONICAL_SEEN.clear()
+        _CANONICAL_SEEN[qualname] = found
+    return found
+
+
+def _canonical(qualname: str) -> str:
+    if not qualname.startswith(_CANONICAL_HEADS):
+        return qualname
     for long, short in CANONICAL.items():
         if qualname == long or qualname.startswith(long + "."):
             return short + qualname[len(long):]
@@ -61,13 +79,20 @@ def bindings_of_import(node) -> dict[str, str]:
 def trailers_of(node) -> tuple[object, list]:
     """Split `a.b(c)[d]` into its base atom and its trailers."""
     if node.type in ("power", "atom_expr"):
-        children = [c for c in node.children if c.type != "keyword" or c.value != "await"]
+        base = None
         trailers = []
-        for child in children[1:]:
-            if child.type != "trailer":  # `x ** y`, or error recovery mid-keystroke
+        for child in node.children:
+            if child.type == "keyword" and child.value == "await":
+                continue
+            if base is None:
+                base = child
+            elif child.type != "trailer":  # `x ** y`, or error recovery mid-keystroke
                 break
-            trailers.append(child)
-        return children[0], trailers
+            else:
+                trailers.append(child)
+        if base is None:
+            raise IndexError("list index out of range")  # what indexing no children at all raised
+        return base, trailers
     return node, []
 
 

@@ -25,10 +25,12 @@ import bisect
 import dataclasses
 from dataclasses import dataclass, field
 
+from parso.tree import Leaf
+
 from backend_ls.facts.model import Call, Value
 from backend_ls.facts.models import canonical
 from backend_ls.facts.names import Scope, trailers_of
-from backend_ls.facts.walk import Walk, span_of
+from backend_ls.facts.walk import Walk, code_of, span_of
 from backend_ls.positions import Point, Span
 
 SELECTS = frozenset(
@@ -190,7 +192,7 @@ class QueryLoop:
 def queries_in(module, walk: Walk) -> tuple[tuple[Query, ...], tuple[QueryLoop, ...]]:
     reader = _Reader(walk)
     reader.read(module.children)
-    return reader.results(module.get_used_names())
+    return reader.results(walk.index(module).names)
 
 
 def exported_queries(facts) -> tuple:
@@ -298,6 +300,8 @@ class _Reader:
 
     # -- statements -------------------------------------------------------------------------------
     def visit(self, node, context: _Context):
+        if isinstance(node, Leaf):
+            return  # no query, binding or loop
         kind = node.type
         if kind in DEFINITIONS or (kind == "async_stmt" and node.children[1].type == "funcdef"):
             self.definition(node, context)
@@ -320,8 +324,9 @@ class _Reader:
         if kind in ("testlist_comp", "dictorsetmaker", "argument") and _comp_for(node) is not None:
             self.comprehension(node, context)
             return
-        for child in getattr(node, "children", ()):
-            self.visit(child, context)
+        for child in node.children:
+            if not isinstance(child, Leaf):
+                self.visit(child, context)
 
     def definition(self, node, context: _Context):
         if node.type == "decorated":
@@ -536,7 +541,7 @@ class _Reader:
         callee = _Partial(base, trailers[:-1])
         if any(t.children[0] != "." for t in trailers[:-1]):
             return None
-        text = "".join(part.get_code(include_prefix=False) for part in (base, *trailers[:-1]))
+        text = "".join(code_of(part) for part in (base, *trailers[:-1]))
         if base.value in WRAPPERS or base.value == "enumerate":
             return None
         return Value(text, Span(base.start_pos, trailers[-2].end_pos if len(trailers) > 1 else base.end_pos),
@@ -1028,7 +1033,7 @@ def _conditions(node, reader: _Reader) -> tuple[tuple[Lookup, ...], bool]:
     node = _unparenthesised(node)
     if node.type == "comparison" and len(node.children) == 3:
         left, operator, right = node.children
-        symbol = operator.get_code(include_prefix=False).strip()
+        symbol = code_of(operator).strip()
         columns = [_column(side, reader.class_like) for side in (left, right)]
         known = [column for column in columns if column is not None]
         if len(known) != 1:
@@ -1150,7 +1155,7 @@ def _string(node) -> str | None:
     import ast
 
     try:
-        value = ast.literal_eval(node.get_code(include_prefix=False))
+        value = ast.literal_eval(code_of(node))
     except (ValueError, SyntaxError):
         return None
     return value if isinstance(value, str) else None

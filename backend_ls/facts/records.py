@@ -14,7 +14,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Call
-from backend_ls.facts.walk import Walk, span_of
+from backend_ls.facts.walk import Walk, code_of, span_of
 from backend_ls.positions import Point, Span
 
 # Names a query chain is made of; a `.first()` after none of them is not a database call.
@@ -76,8 +76,8 @@ class RecordFetch:
 def record_fetches(module, walk: Walk) -> list[RecordFetch]:
     calls = {call.close_paren: call for call in walk.calls if call.function is not None}
     fetches = []
-    # parso keeps an index of every name in the module: only the method names matter here.
-    used = module.get_used_names()
+    # Every name of the module by name, from the walk's index: only the method names matter here.
+    used = walk.index(module).names
     for method in FETCH_METHODS:
         for leaf in used.get(method, ()):
             node, index = _call_node(leaf)
@@ -161,7 +161,7 @@ def _fetch(node, index, call: Call, walk: Walk, used) -> RecordFetch | None:
         return None
     start = base.start_pos
     span = Span(start, node.children[index].end_pos)
-    receiver = "".join(part.get_code(include_prefix=False) for part in (base, *before))
+    receiver = "".join(code_of(part) for part in (base, *before))
     if kind == "django.get" and (len(links) != 2 or links[1] != "objects"):
         model = None  # a queryset, not the manager: `get_object_or_404` would need it as a whole
     outcome = _outcome(node, index, used)
@@ -451,7 +451,7 @@ def _comparison_context(comparison, node) -> str:
     operators = [child for child in comparison.children[1::2]]
     operands = comparison.children[0::2]
     if len(operands) == 2 and any(o.type == "keyword" and o.value == "None" for o in operands):
-        operator = operators[0].get_code(include_prefix=False).split()
+        operator = code_of(operators[0]).split()
         if operator in (["is"], ["is", "not"], ["=="], ["!="]):
             return "check"
     return "neutral"

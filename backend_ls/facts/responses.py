@@ -20,7 +20,7 @@ from http import HTTPStatus
 from backend_ls.facts import django, drf
 from backend_ls.facts.model import Call, Function, ModuleFacts, Route, Value
 from backend_ls.facts.names import Arguments, trailers_of
-from backend_ls.facts.walk import Walk, span_of, value_of
+from backend_ls.facts.walk import Walk, code_of, span_of, value_of
 from backend_ls.positions import Point, Span
 
 
@@ -111,7 +111,7 @@ def responses_in(module, walk: Walk) -> list[Response]:
     calls = {call.span: call for call in walk.calls}
     functions = FunctionFinder(walk.functions)
     found = []
-    for node in _nodes_of_type(module, "return_stmt"):
+    for node in walk.index(module).of_type("return_stmt"):
         function = functions.at(node.start_pos)
         if function is None:
             continue
@@ -124,7 +124,7 @@ def responses_in(module, walk: Walk) -> list[Response]:
 def return_annotations(module, walk: Walk) -> list[tuple[str, Value]]:
     """(function qualname, `-> annotation`) of every annotated function: FastAPI reads the
     annotation as the response model when the route does not name one."""
-    used = module.get_used_names()  # parso's index of names: no walk over the tree
+    used = walk.index(module).names
     found = []
     for function in walk.functions.values():
         for leaf in used.get(function.name, ()):
@@ -197,18 +197,6 @@ class FunctionFinder:
 
 _FunctionFinder = FunctionFinder  # the name other facts modules import it by
 
-
-def _nodes_of_type(node, kind: str):
-    """The nodes of a type below `node`, in source order, nested functions included."""
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        children = getattr(current, "children", None)
-        if children is None:
-            continue
-        if current.type == kind:
-            yield current
-        stack.extend(reversed(children))
 
 
 def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Response | None:
@@ -408,7 +396,7 @@ def _text_of(node) -> str | None:
 
 def _literal(node):
     try:
-        return ast.literal_eval(node.get_code(include_prefix=False))
+        return ast.literal_eval(code_of(node))
     except (ValueError, SyntaxError, MemoryError, RecursionError):
         return None
 

@@ -11,7 +11,7 @@ import dataclasses
 from dataclasses import dataclass
 
 from backend_ls.facts.model import Call, PathPart, Registration, RequestHook, Route, RouterDef, Value
-from backend_ls.facts.walk import Walk, span_of
+from backend_ls.facts.walk import Walk, code_of, span_of
 from backend_ls.positions import Span
 
 HTTP_VERBS = ("get", "post", "put", "patch", "delete", "head", "options", "trace")
@@ -327,7 +327,7 @@ def hooks_in_module(walk: Walk, framework: Framework) -> list[RequestHook]:
                 continue
             owner_type, _, name = qualname.rpartition(".")
             if name in framework.hook_decorators and owner_type[:-2] in owners:
-                owner = expression.get_code(include_prefix=False).rsplit(".", 1)[0]
+                owner = code_of(expression).rsplit(".", 1)[0]
                 hooks.append(
                     RequestHook(owner, symbol_of(walk, owner), decorated.function.qualname, framework.name, span_of(decorator))
                 )

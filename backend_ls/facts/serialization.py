@@ -57,7 +57,7 @@ class SerializerMethod:
 def serializations_in(module, walk: Walk) -> list[Serialization]:
     functions = FunctionFinder(walk.functions)
     scope = walk.module_scope
-    used = module.get_used_names()
+    used = walk.index(module).names
     found = []
     for name in ("__dict__", *METHODS):
         for leaf in used.get(name, ()):
@@ -119,7 +119,7 @@ def serializations_in(module, walk: Walk) -> list[Serialization]:
 
 
 def serializer_methods(module, walk: Walk) -> list[SerializerMethod]:
-    used = module.get_used_names()
+    used = walk.index(module).names
     found = []
     for name in METHODS:
         for leaf in used.get(name, ()):

@@ -11,31 +11,73 @@ import warnings
 from dataclasses import dataclass, field
 
 from parso.python import tree
+from parso.tree import Leaf
 
 from backend_ls.facts.model import Assignment, Call, ClassDef, Function, Parameter, Value
-from backend_ls.facts.names import Arguments, Scope, bindings_of_import, dotted_text, imports_of, trailers_of
+from backend_ls.facts.names import Arguments, Scope, bindings_of_import, canonical, imports_of, trailers_of
 from backend_ls.positions import Span
 
 LOOPS = ("for_stmt", "while_stmt")
 COMPREHENSIONS = ("sync_comp_for", "comp_for")
+_DEFINITIONS = frozenset({"funcdef", "classdef", "decorated", "async_stmt", "async_funcdef"})
+_IMPORTS = frozenset({"import_name", "import_from"})
+_COMPREHENSION_HOLDERS = frozenset({"testlist_comp", "dictorsetmaker", "argument"})
+_CALLS = frozenset({"power", "atom_expr"})
 
 
 def span_of(node) -> Span:
     return Span(node.start_pos, node.end_pos)
 
 
+def code_of(node) -> str:
+    """`node.get_code(include_prefix=False)`: the expression as written, without what precedes it.
+    parso builds it with a generator per node; this joins the leaves in one list."""
+    if isinstance(node, Leaf):
+        return node.value
+    parts: list[str] = []
+    _leaf_code(node.children, parts)
+    parts[0] = ""  # the first leaf's prefix
+    return "".join(parts)
+
+
+def _leaf_code(children, parts: list[str]) -> None:
+    for child in children:
+        if isinstance(child, Leaf):
+            parts.append(child.prefix)
+            parts.append(child.value)
+        else:
+            _leaf_code(child.children, parts)
+
+
+# Literals already evaluated, by their text: the same strings and numbers recur across a module.
+_LITERALS: dict[str, object] = {}
+_QUOTES = ("'", '"')
+
+
 def _literal(text: str):
+    """The value of a string or number literal; None when it has none (or cannot be evaluated)."""
+    if len(text) >= 2 and text[0] in _QUOTES and text[-1] == text[0]:
+        inner = text[1:-1]
+        # A one-line string without escapes is its own content; anything else goes to the parser.
+        if text[0] not in inner and "\\" not in inner and inner.isascii() and inner.isprintable():
+            return inner
+    if text in _LITERALS:
+        return _LITERALS[text]
     try:
         with warnings.catch_warnings():  # the user's invalid escapes (`"\w"`) are not ours to report
             warnings.simplefilter("ignore")
-            return ast.literal_eval(text)
+            value = ast.literal_eval(text)
     except (ValueError, SyntaxError, MemoryError, RecursionError):
-        return None
+        value = None
+    if len(_LITERALS) >= 4096:
+        _LITERALS.clear()
+    _LITERALS[text] = value
+    return value
 
 
 def value_of(node, scope: Scope) -> Value:
     """Describe an expression: its kind, its literal value and, for names, what it resolves to."""
-    text = node.get_code(include_prefix=False)
+    text = code_of(node)
     span = span_of(node)
     kind = node.type
     if kind == "string":
@@ -145,12 +187,59 @@ class Walk:
     class_defs: dict[str, ClassDef] = field(default_factory=dict)
     module_scope: Scope | None = None
     _calls_by_span: dict | None = None
+    _index: "TreeIndex | None" = field(default=None, repr=False, compare=False)
+
+    def index(self, module) -> "TreeIndex":
+        """The nodes of `module` (the statements this walk went over) by type: made on the first
+        question and shared by the adapters that read the same statements after it."""
+        if self._index is None or self._index.module is not module:
+            self._index = TreeIndex(module)
+        return self._index
 
     def call_at(self, span: Span) -> Call | None:
         """The call whose expression covers exactly `span`."""
         if self._calls_by_span is None or len(self._calls_by_span) != len(self.calls):
             self._calls_by_span = {call.span: call for call in self.calls}
         return self._calls_by_span.get(span)
+
+
+class TreeIndex:
+    """One pass over a module (or the statements seen as one): its inner nodes by type, in source
+    order (a parent before what it holds), and its name leaves by name, in source order, which is
+    what parso's `get_used_names` gives. Adapters look nodes up here instead of each walking the
+    whole tree again."""
+
+    def __init__(self, module):
+        self.module = module
+        self.inner: list = []  # every node with children, in source order
+        self.by_type: dict[str, list] = {}
+        self.names: dict[str, list] = {}
+        inner, by_type, names = self.inner, self.by_type, self.names
+        stack = list(reversed(module.children))
+        while stack:
+            node = stack.pop()
+            if isinstance(node, Leaf):
+                if node.type == "name":
+                    found = names.get(node.value)
+                    if found is None:
+                        names[node.value] = [node]
+                    else:
+                        found.append(node)
+                continue
+            inner.append(node)
+            found = by_type.get(node.type)
+            if found is None:
+                by_type[node.type] = [node]
+            else:
+                found.append(node)
+            stack.extend(reversed(node.children))
+
+    def of_type(self, kind: str) -> list:
+        return self.by_type.get(kind, [])
+
+    def of_types(self, kinds) -> list:
+        """The nodes of any of `kinds`, in source order."""
+        return [node for node in self.inner if node.type in kinds]
 
 
 def module_scope(module: tree.Module, external: dict[str, str] | None = None) -> Scope:
@@ -210,33 +299,34 @@ class _Walker:
 
     def visit_block(self, children, scope, function, class_name, in_loop):
         for child in children:
-            self.visit(child, scope, function, class_name, in_loop)
+            if not isinstance(child, Leaf):  # a leaf holds no call, binding or definition
+                self.visit(child, scope, function, class_name, in_loop)
 
     def visit(self, node, scope: Scope, function: str | None, class_name: str | None, in_loop: bool):
+        if isinstance(node, Leaf):
+            return
         kind = node.type
-        if kind in ("funcdef", "classdef", "decorated", "async_stmt", "async_funcdef"):
+        if kind in _DEFINITIONS:
             self.visit_definition(node, scope, function, class_name, in_loop)
             return
-        if kind in ("import_name", "import_from"):
+        if kind in _IMPORTS:
             if scope.parent is not None:
                 scope.names.update(bindings_of_import(node))
             return
-        if not hasattr(node, "children"):
-            return
+        children = node.children
         if kind in LOOPS:
             self.visit_loop(node, scope, function, class_name, in_loop)
             return
-        if kind in ("testlist_comp", "dictorsetmaker", "argument") and any(
-            child.type in COMPREHENSIONS for child in node.children
-        ):
-            self.visit_block(node.children, scope, function, class_name, True)
+        if kind in _COMPREHENSION_HOLDERS and any(child.type in COMPREHENSIONS for child in children):
+            self.visit_block(children, scope, function, class_name, True)
             return
-        if kind in ("power", "atom_expr"):
+        if kind in _CALLS:
             self.record_calls(node, scope, function, in_loop)
-        if kind == "with_stmt":  # `as` names are bound before the body runs
+        elif kind == "with_stmt":  # `as` names are bound before the body runs
             scope.bind_with(node)
-        for child in node.children:
-            self.visit(child, scope, function, class_name, in_loop)
+        for child in children:
+            if not isinstance(child, Leaf):
+                self.visit(child, scope, function, class_name, in_loop)
         if kind == "expr_stmt":
             self.record_assignments(node, scope, function, class_name)
             if scope.parent is not None:  # module bindings were made up front
@@ -320,19 +410,37 @@ class _Walker:
         parent = node.parent
         if parent.type == "expr_stmt" and parent.children[-1] is node and parent.children[0].type == "name":
             assigned_to = parent.children[0].value
+        # The callee of each call in the chain is the base and the trailers before it: its dotted
+        # text, pieces and qualified name grow by one trailer at a time.
+        is_name = base.type == "name"
+        dotted = base.value if is_name else None
+        pieces = [base.value if is_name else "?"]
+        resolved = scope.lookup(base.value) if is_name else None  # before `canonical`
+        start = node.start_pos
+        last = len(trailers) - 1
         for index, trailer in enumerate(trailers):
-            if trailer.children[0] != "(":
+            first = trailer.children[0]
+            if first != "(":
+                if first != "." or trailer.children[1].type != "name":
+                    dotted = None
+                elif dotted is not None:
+                    dotted += "." + trailer.children[1].value
+                if first == ".":
+                    name = trailer.children[1].value
+                    pieces.append(name)
+                    if resolved is not None:
+                        resolved += "." + name
+                else:
+                    pieces[-1] += "[]"
+                    if resolved is not None:
+                        resolved += "[]"
                 continue
-            callee_node = _rebuild(node, base, trailers[:index])
-            callee = _dotted(base, trailers[:index])
-            qualname = scope.resolve(callee_node) if callee_node is not None else None
             args, keywords, star_args, star_kwargs, spread = _arguments(trailer, scope)
-            is_outermost = index == len(trailers) - 1
             self.walk.calls.append(
                 Call(
-                    callee=callee,
-                    qualname=qualname,
-                    span=Span(node.start_pos, trailer.end_pos),
+                    callee=dotted,
+                    qualname=canonical(resolved) if resolved is not None else None,
+                    span=Span(start, trailer.end_pos),
                     args=tuple(args),
                     keywords=tuple(keywords),
                     star_args=star_args,
@@ -340,11 +448,15 @@ class _Walker:
                     close_paren=trailer.children[-1].start_pos,
                     function=function,
                     in_loop=in_loop,
-                    assigned_to=assigned_to if is_outermost else None,
-                    chain=_chain(base, trailers[:index]),
+                    assigned_to=assigned_to if index == last else None,
+                    chain=tuple(pieces),
                     star_kwargs_values=tuple(spread),
                 )
             )
+            dotted = None
+            pieces[-1] += "()"
+            if resolved is not None:
+                resolved += "()"
 
     def record_assignments(self, node, scope, function, class_name=None):
         children = node.children
@@ -377,7 +489,7 @@ class _Walker:
                 continue
             self.walk.assignments.append(
                 Assignment(
-                    target=target.get_code(include_prefix=False),
+                    target=code_of(target),
                     target_span=span_of(target),
                     key=key,
                     base_qualname=base_qualname,
@@ -399,21 +511,6 @@ class _Partial:
 
 def _rebuild(node, base, trailers):
     return base if not trailers else _Partial(base, trailers)
-
-
-def _dotted(base, trailers) -> str | None:
-    return dotted_text(_rebuild(None, base, trailers))
-
-
-def _chain(base, trailers) -> tuple[str, ...]:
-    pieces = [base.value if base.type == "name" else "?"]
-    for trailer in trailers:
-        first = trailer.children[0]
-        if first == ".":
-            pieces.append(trailer.children[1].value)
-        else:
-            pieces[-1] += "()" if first == "(" else "[]"
-    return tuple(pieces)
 
 
 def _base_nodes(arglist) -> list:

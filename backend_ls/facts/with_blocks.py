@@ -29,7 +29,7 @@ def with_blocks(module, walk: Walk) -> list[WithBlock]:
     scope = walk.module_scope or Scope(dict(walk.imports))
     functions = _FunctionFinder(walk.functions)
     blocks = []
-    for node in _with_statements(module):
+    for node in walk.index(module).of_type("with_stmt"):
         children = node.children
         items = []
         for child in children[1:-2]:
@@ -59,12 +59,3 @@ def _item(expression, scope: Scope, walk: Walk) -> Value:
     if call is not None:
         value = dataclasses.replace(value, qualname=None if call.qualname is None else call.qualname + "()")
     return value
-
-
-def _with_statements(node):
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current.type == "with_stmt":
-            yield current
-        stack.extend(reversed(getattr(current, "children", ())))
