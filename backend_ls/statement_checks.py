@@ -45,17 +45,122 @@ _OWN_FIELDS = {
 }
 
 
-def statement_view(facts: ModuleFacts, statements: list[Statement], routes: list[Route]) -> ModuleFacts:
-    """The module as a statement check sees it while checking some statements (none: routes
-    whose handler and registration are in no statement of this module)."""
+class Reads:
+    """What a statement check read beyond its own statements while checking them: the keys of the
+    statements holding it, and the module-wide values it asked for (`RuleContext.module_wide`).
+    Everything outside top-level function bodies is the module's outline, which the context of
+    every check is keyed on already; this records what lies in other functions' bodies."""
+
+    def __init__(self, analysis: "_Analysis"):
+        self.analysis = analysis
+        self.keys: set[tuple] = set()
+        self.values: list[tuple[object, object]] = []
+
+    def name(self, qualname: str | None) -> None:
+        if qualname:
+            self.keys.update(self.analysis.definers(qualname.split(".", 1)[0]))
+
+    def position(self, point) -> None:
+        statement = self.analysis.statement_at(point)
+        if statement is not None:
+            self.keys.add(statement.key)
+
+    def module_wide(self, compute):
+        value = self.analysis.module_wide(compute)
+        self.values.append((compute, value))
+        return value
+
+
+class _Lookup(dict):
+    """The functions or classes of some statements; a name defined elsewhere in the module is
+    found too, and read from there."""
+
+    def __init__(self, own: dict, whole: dict, reads: Reads):
+        super().__init__(own)
+        self._whole, self._reads = whole, reads
+
+    def __missing__(self, key):
+        self._reads.name(key)
+        return self._whole[key]
+
+    def get(self, key, default=None):
+        if dict.__contains__(self, key):
+            return dict.__getitem__(self, key)
+        self._reads.name(key)
+        return self._whole.get(key, default)
+
+    def __contains__(self, key) -> bool:
+        if dict.__contains__(self, key):
+            return True
+        self._reads.name(key)
+        return key in self._whole
+
+
+class StatementView(ModuleFacts):
+    """The module as a statement check sees it while checking some statements: their own facts
+    to go through, the rest of the module to look things up in (recorded in `reads`)."""
+
+    whole: ModuleFacts
+    reads: Reads
+
+    def calls_in(self, function: str, *, nested: bool = False):
+        self.reads.name(function)
+        return self.whole.calls_in(function, nested=nested)
+
+    def body_of(self, function: str):
+        self.reads.name(function)
+        return self.whole.body_of(function)
+
+    def call_at(self, span):
+        self.reads.position(span.start)
+        return self.whole.call_at(span)
+
+
+def statement_view(facts: ModuleFacts, statements: list[Statement], routes: list[Route], reads: Reads) -> StatementView:
+    """The view of `statements` (none: routes whose handler and registration are in no statement
+    of this module)."""
     own = {}
     for field, source in _OWN_FIELDS.items():
         values = [getattr(statement.facts, source) for statement in statements]
         if isinstance(getattr(facts, field), dict):
-            own[field] = {key: value for mapping in values for key, value in mapping.items()}
+            own[field] = _Lookup({key: value for mapping in values for key, value in mapping.items()}, getattr(facts, field), reads)
         else:
             own[field] = tuple(item for items in values for item in items)
-    return dataclasses.replace(facts, routes=tuple(routes), problems=(), **own)
+    fields = {field.name: getattr(facts, field.name) for field in dataclasses.fields(facts)}
+    fields.update(own, routes=tuple(routes), problems=())
+    view = StatementView(**fields)
+    object.__setattr__(view, "whole", facts)
+    object.__setattr__(view, "reads", reads)
+    return view
+
+
+class _Analysis:
+    """What the groups of one analysis share: who defines a name, which statement holds a
+    position, and the module-wide values checks ask for."""
+
+    def __init__(self, facts: ModuleFacts, statements: list[Statement]):
+        self.facts, self.statements = facts, statements
+        self._definers: dict[str, list[tuple]] | None = None
+        self._ends = [statement.end for statement in statements]
+        self._values: dict[object, object] = {}
+
+    def definers(self, name: str) -> list[tuple]:
+        if self._definers is None:
+            self._definers = {}
+            for statement in self.statements:
+                for qualname in (*statement.facts.functions, *statement.facts.class_defs):
+                    if "." not in qualname:
+                        self._definers.setdefault(qualname, []).append(statement.key)
+        return self._definers.get(name, [])
+
+    def statement_at(self, point) -> Statement | None:
+        number = _statement_at(self._ends, point)
+        return self.statements[number] if number is not None else None
+
+    def module_wide(self, compute):
+        if compute not in self._values:
+            self._values[compute] = compute(self.facts)
+        return self._values[compute]
 
 
 def statement_groups(routes: list[Route], statements: list[Statement]) -> list[tuple[list[int], list[Route]]]:
@@ -119,7 +224,7 @@ class StatementFindings:
 
     def __init__(self):
         self._context: tuple | None = None
-        self._found: dict[tuple, tuple[Finding, ...]] = {}
+        self._found: dict[tuple, _Kept] = {}
         self._last: tuple[frozenset, list[Finding]] | None = None
 
     def findings(
@@ -149,34 +254,37 @@ class StatementFindings:
         keys = frozenset(statement.key for statement in statements.statements)
         if self._last is not None and self._last[0] == keys:
             return list(self._last[1])  # nothing changed (a save, another module's edit)
-        kept: dict[tuple, tuple[Finding, ...]] = {}
+        kept: dict[tuple, _Kept] = {}
         found: list[Finding] = []
         every = statements.statements
+        analysis = _Analysis(facts, every)
         complete = True
         for members, routes in statement_groups(context.routes, every):
             # Routes in no statement of this module come and go with any statement's routes.
             key = tuple(every[number].key for number in members) or ("no statement", keys)
-            cached = self._found.get(key)
-            if cached is None:
-                cached, failed = self._check(context, [every[number] for number in members], routes, rules, problems)
+            entry = self._found.get(key)
+            if entry is None or not entry.valid(keys, analysis):
+                entry, failed = self._check(context, analysis, [every[number] for number in members], routes, rules, problems)
                 if failed:  # not kept: the next analysis tries again and reports the failure again
-                    found.extend(cached)
+                    found.extend(entry.findings)
                     complete = False
                     continue
-            kept[key] = cached
-            found.extend(cached)
+            kept[key] = entry
+            found.extend(entry.findings)
         self._found = kept
         self._last = (keys, found) if complete else None
         return list(found)
 
-    def _check(self, context, statements, routes, rules, problems) -> tuple[tuple[Finding, ...], bool]:
-        """The findings of `rules` on some statements, and whether a check failed on them."""
+    def _check(self, context, analysis, statements, routes, rules, problems) -> tuple["_Kept", bool]:
+        """The findings of `rules` on some statements, what they read, and whether a check failed."""
+        reads = Reads(analysis)
         view = RuleContext(
-            facts=statement_view(context.facts, statements, routes),
+            facts=statement_view(context.facts, statements, routes, reads),
             lines=context.lines,
             settings=context.settings,
             index=context.index,
             statement_routes=tuple(routes),
+            reads=reads,
         )
         found: list[Finding] = []
         failed = False
@@ -189,4 +297,17 @@ class StatementFindings:
                 log.exception("%s failed on %s", rule.code, context.path)
                 problems.append(f"{rule.code} failed on {context.path}: {error!r}")
                 failed = True
-        return tuple(found), failed
+        own = {statement.key for statement in statements}
+        return _Kept(tuple(found), frozenset(reads.keys - own), tuple(reads.values)), failed
+
+
+@dataclasses.dataclass(frozen=True)
+class _Kept:
+    findings: tuple[Finding, ...]
+    read_statements: frozenset  # keys of the other statements the checks read
+    read_values: tuple  # (computation, value) of the module-wide values they asked for
+
+    def valid(self, keys: frozenset, analysis: _Analysis) -> bool:
+        return self.read_statements <= keys and all(
+            analysis.module_wide(compute) == value for compute, value in self.read_values
+        )

@@ -22,6 +22,16 @@ class RuleContext:
     # Set when a statement check sees one top-level statement (backend_ls/statement_checks.py): the
     # routes whose handlers that statement defines.
     statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
+    reads: object = field(default=None, compare=False)  # what such a check read beyond its statements
+
+    def module_wide(self, compute):
+        """`compute(facts)` over the facts of the whole module, for what a statement check must
+        know from every statement (a rate limiter configured anywhere). A statement check's
+        findings are kept while these values stay equal, so `compute` should return a small
+        value that compares cheaply."""
+        if self.reads is not None:
+            return self.reads.module_wide(compute)
+        return compute(self.facts)
 
     @property
     def path(self) -> str:

@@ -13,6 +13,7 @@ AUTH_DECORATORS = frozenset({"starlette.authentication.requires()"})
 
 class UnauthenticatedWrite(Rule):
     code = "SEC001"
+    scope = "statement"
 
     def check(self, context):
         evidence = Evidence(context)

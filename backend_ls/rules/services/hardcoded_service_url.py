@@ -21,6 +21,7 @@ SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSett
 
 class HardcodedServiceUrl(Rule):
     code = "SVC002"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts
