@@ -1,0 +1,90 @@
+"""The editor's path keeps the findings of statement checks per top-level statement: after an
+edit, they must be those of the new text analysed from scratch, also when a check read something
+in another function's body (a request hook, a dependency) and only that body changed."""
+
+from __future__ import annotations
+
+import textwrap
+
+from backend_ls.analysis import analyse_text, check_facts
+from backend_ls.documents import DocumentParser
+from backend_ls.facts import StatementCache, module_facts
+from backend_ls.options import Settings
+from backend_ls.rules.registry import load_rules
+from backend_ls.statement_checks import StatementFindings
+
+RULES = load_rules()
+
+
+class Editor:
+    """One open document, analysed as the server does on each version."""
+
+    def __init__(self, path: str = "app.py"):
+        self.path = path
+        self.parser, self.cache, self.kept = DocumentParser(), StatementCache(), StatementFindings()
+
+    def analyse(self, text: str):
+        lines = text.splitlines(keepends=True)
+        facts = module_facts(self.parser.parse(self.path, text), self.path, self.cache, lines)
+        return check_facts(facts, lines, Settings(), RULES, None, (self.cache, self.kept)).findings
+
+
+def codes_at(found, code):
+    return [f.span.start[0] for f in found if f.code == code]
+
+
+def assert_each_version_like_fresh(*versions: str, code: str) -> list[list[int]]:
+    editor = Editor()
+    seen = []
+    for text in versions:
+        text = textwrap.dedent(text)
+        incremental = editor.analyse(text)
+        assert incremental == analyse_text(text, editor.path, Settings(), RULES).findings
+        seen.append(codes_at(incremental, code))
+    return seen
+
+
+HOOKED = """\
+from flask import Flask, abort, request
+from flask_login import current_user
+
+app = Flask(__name__)
+
+
+@app.before_request
+def prepare():
+    {hook}
+
+
+@app.post("/orders")
+def create_order():
+    db.session.commit()
+    return "", 201
+"""
+
+
+def test_a_request_hook_body_edited_elsewhere_changes_the_route_finding():
+    guarded = HOOKED.format(hook="if not current_user.is_authenticated:\n        abort(401)")
+    open_ = HOOKED.format(hook="if not request.is_json:\n        abort(400)")  # as many lines: nothing moves
+    assert assert_each_version_like_fresh(guarded, open_, guarded, code="SEC001") == [[], [13], []]
+
+
+def test_an_edit_in_one_handler_keeps_the_other_handlers_findings():
+    source = textwrap.dedent("""\
+        import requests
+
+
+        def one():
+            return requests.get("https://example.com/a")
+
+
+        def two():
+            return requests.get("https://example.com/b")
+        """)
+    editor = Editor()
+    first = editor.analyse(source)
+    edited = source.replace('"https://example.com/a"', '"https://example.com/a", timeout=5')
+    second = editor.analyse(edited)
+    assert codes_at(first, "SVC001") == [5, 9] and codes_at(second, "SVC001") == [9]
+    kept = [f for f in second if f.code == "SVC001"][0]
+    assert kept is [f for f in first if f.code == "SVC001"][1]  # reused, not recomputed
