@@ -7,6 +7,7 @@ import re
 from backend_ls.facts.model import Call, ModuleFacts
 from backend_ls.positions import Point, Span
 from backend_ls.rules.base import Edit
+from backend_ls.statement_checks import whole_module
 
 
 def replace(span: Span, text: str) -> Edit:
@@ -79,7 +80,7 @@ def environ_reference(facts: ModuleFacts) -> tuple[str, Edit | None] | None:
     for local, qualname in sorted(facts.imports.items()):
         if qualname == "os.environ":
             return local, None
-    if "os" in facts.imports or any(a.target == "os" and a.function is None for a in facts.assignments):
+    if "os" in facts.imports or any(a.target == "os" and a.function is None for a in whole_module(facts).assignments):
         return None
     return "os.environ", insert((facts.import_end_line + 1, 0), "import os\n")
 

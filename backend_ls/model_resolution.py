@@ -26,6 +26,7 @@ from backend_ls.facts.models import (
     PLAIN_MODULES,
     canonical,
 )
+from backend_ls.statement_checks import whole_module
 
 if TYPE_CHECKING:
     from backend_ls.index import WorkspaceIndex
@@ -82,8 +83,8 @@ class ModelResolver:
 
     # -- facts --------------------------------------------------------------------------------
     def facts_of(self, path: str) -> ModuleFacts | None:
-        if path == self.path:
-            return self.facts
+        if path == self.path:  # classes are the module's outline: a statement check reads them whole
+            return whole_module(self.facts)
         if self.index is None:
             return None
         module = self.index.modules.get(path)

@@ -71,6 +71,13 @@ class Reads:
         return value
 
 
+def whole_module(facts: ModuleFacts) -> ModuleFacts:
+    """The facts of the whole module, for what lies outside function bodies (module-level and
+    class-level names, models): a statement check's view holds its own statements' facts only,
+    and the rest of the outline is in the key of its kept findings already."""
+    return facts.whole if isinstance(facts, StatementView) else facts
+
+
 class _Lookup(dict):
     """The functions or classes of some statements; a name defined elsewhere in the module is
     found too, and read from there."""
@@ -98,10 +105,12 @@ class _Lookup(dict):
 
 class StatementView(ModuleFacts):
     """The module as a statement check sees it while checking some statements: their own facts
-    to go through, the rest of the module to look things up in (recorded in `reads`)."""
+    to go through, the rest of the module to look things up in (recorded in `reads`). Models are
+    the module's, to look up; `own_models` are the statements' own (`RuleContext.models`)."""
 
     whole: ModuleFacts
     reads: Reads
+    own_models: tuple
 
     def calls_in(self, function: str, *, nested: bool = False):
         self.reads.name(function)
@@ -129,8 +138,14 @@ def statement_view(facts: ModuleFacts, statements: list[Statement], routes: list
     fields = {field.name: getattr(facts, field.name) for field in dataclasses.fields(facts)}
     fields.update(own, routes=tuple(routes), problems=())
     view = StatementView(**fields)
+    keys = {statement.key for statement in statements}
+    own_models = tuple(
+        model for model in facts.models
+        if getattr(reads.analysis.statement_at(model.name_span.start), "key", None) in keys
+    )
     object.__setattr__(view, "whole", facts)
     object.__setattr__(view, "reads", reads)
+    object.__setattr__(view, "own_models", own_models)
     return view
 
 

@@ -24,6 +24,13 @@ class RuleContext:
     statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
     reads: object = field(default=None, compare=False)  # what such a check read beyond its statements
 
+    @property
+    def models(self) -> tuple:
+        """The models to report on: the module's, or a statement check's statements' own (its
+        `facts.models` are every model of the module, to look bases and targets up in)."""
+        own = getattr(self.facts, "own_models", None)
+        return self.facts.models if own is None else own
+
     def module_wide(self, compute):
         """`compute(facts)` over the facts of the whole module, for what a statement check must
         know from every statement (a rate limiter configured anywhere). A statement check's

@@ -13,6 +13,7 @@ from backend_ls.facts.responses import (
 )
 from backend_ls.fixes import add_import, insert, insert_keyword_argument, replace
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 ERROR_KEYS = frozenset({"error", "errors"})
 MESSAGE_KEYS = frozenset({"message", "msg", "detail", "error_message", "error_description"})
@@ -256,7 +257,7 @@ def _json_response_name(facts: ModuleFacts) -> tuple[str | None, object]:
     for local, qualname in sorted(facts.imports.items()):
         if qualname in JSON_RESPONSES:
             return local, None
-    if "JSONResponse" in facts.imports or any(a.target == "JSONResponse" and a.function is None for a in facts.assignments):
+    if "JSONResponse" in facts.imports or any(a.target == "JSONResponse" and a.function is None for a in whole_module(facts).assignments):
         return None, None
     if "JSONResponse" in facts.classes or "JSONResponse" in facts.functions:
         return None, None

@@ -6,6 +6,7 @@ from backend_ls.facts.model import Route
 from backend_ls.facts.writes import Write, sets_attributes, writes_in
 from backend_ls.fixes import add_import, insert, insert_keyword_argument, replace
 from backend_ls.rules.base import Applicability, Fix, Related, Rule
+from backend_ls.statement_checks import whole_module
 
 # Methods a client treats as safe to repeat; the fix takes them off a route that writes.
 READ_METHODS = ("GET", "HEAD")
@@ -123,7 +124,7 @@ def _restrict_django_view(route: Route, method: str, context) -> Fix | None:
     name = "require_POST" if method == "POST" else "require_http_methods"
     qualname = f"django.views.decorators.http.{name}"
     bound = context.facts.imports.get(name)
-    if bound not in (None, qualname) or any(a.target == name and a.function is None for a in context.facts.assignments):
+    if bound not in (None, qualname) or any(a.target == name and a.function is None for a in whole_module(context.facts).assignments):
         return None  # the name means something else here
     decorator = "@require_POST" if method == "POST" else f'@require_http_methods(["{method}"])'
     line, column = function.def_span.start

@@ -12,6 +12,7 @@ from backend_ls.positions import Span
 from backend_ls.rules.api.path_style import literal_edit
 from backend_ls.rules.api.verb_in_path import path_strings
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 # `<id>`, `<int:id>`, `<int(signed=True):id>` (Flask, Django `path()`); a regex group `(?P<id>...)`
 # of a Django `re_path` is typed by its pattern and is not one of these.
@@ -130,7 +131,7 @@ def _annotation(facts: ModuleFacts, name: str) -> tuple[str, tuple[str, str, str
     for local, qualname in sorted(facts.imports.items()):
         if qualname == "uuid":
             return f"{local}.UUID", None
-    module_names = {a.target for a in facts.assignments if a.function is None and a.class_name is None}
+    module_names = {a.target for a in whole_module(facts).assignments if a.function is None and a.class_name is None}
     if "UUID" in facts.imports or "UUID" in facts.classes or "UUID" in facts.functions or "UUID" in module_names:
         return None  # `UUID` means something else here (SQLAlchemy's column type, often)
     return "UUID", ("from uuid import UUID", "UUID", "uuid.UUID")

@@ -12,10 +12,11 @@ UNMAPPED = frozenset({"mixin", "abstract", "declarative"})
 
 class FkWithoutIndex(Rule):
     code = "DB001"
+    scope = "statement"
 
     def check(self, context):
         resolver = ModelResolver(context.facts, context.index)
-        for model in context.facts.models:
+        for model in context.models:
             for column in model.columns:
                 if not _unindexed_foreign_key(model, column):
                     continue

@@ -8,6 +8,7 @@ from backend_ls.facts.model import Column, Model, ModuleFacts
 from backend_ls.fixes import code_before, insert, insert_argument, replace
 from backend_ls.positions import Span
 from backend_ls.rules.base import Applicability, Edit, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 MONEY_WORDS = frozenset(
     {"price", "amount", "cost", "balance", "total", "subtotal", "fee", "salary", "payment", "tax", "discount",
@@ -30,9 +31,10 @@ DECIMAL_FIELD_IMPORT = ("from django.db.models import DecimalField", "DecimalFie
 
 class FloatForMoney(Rule):
     code = "DB003"
+    scope = "statement"
 
     def check(self, context):
-        for model in context.facts.models:
+        for model in context.models:
             for column in model.columns:
                 if not _is_float(model, column) or not _is_money(column):
                     continue
@@ -163,7 +165,7 @@ def _spelled(facts: ModuleFacts, written: str | None, name: str, imports: list, 
     if bound in qualnames:
         return name
     taken = bound is not None or binds in facts.classes or any(
-        a.target == binds and a.function is None and a.class_name is None for a in facts.assignments
+        a.target == binds and a.function is None and a.class_name is None for a in whole_module(facts).assignments
     )
     if aliases and (taken or written is None or prefix):  # keep a bare spelling bare where possible
         return f"{aliases[0]}.{name}"
@@ -185,7 +187,7 @@ def _usable_prefix(facts: ModuleFacts, prefix: str, django: bool) -> bool:
         return not rest and any(
             a.target == head and a.function is None and a.class_name is None
             and a.value.qualname == "flask_sqlalchemy.SQLAlchemy()"
-            for a in facts.assignments
+            for a in whole_module(facts).assignments
         )
     full = f"{target}.{rest}" if rest else target
     if django:

@@ -11,10 +11,11 @@ REFLECTION_OPTIONS = frozenset({"autoload", "autoload_with", "autoload_replace",
 
 class MissingPrimaryKey(Rule):
     code = "DB002"
+    scope = "statement"
 
     def check(self, context):
         resolver = ModelResolver(context.facts, context.index)
-        for model in context.facts.models:
+        for model in context.models:
             if model.orm == "django":
                 continue  # Django adds an `id` primary key to every model that declares none
             info = resolver.of_model(model)

@@ -10,9 +10,10 @@ STRING_FIELDS = frozenset({"CharField", "TextField", "SlugField", "EmailField", 
 
 class NullableStringField(Rule):
     code = "DB006"
+    scope = "statement"
 
     def check(self, context):
-        for model in context.facts.models:
+        for model in context.models:
             if model.orm != "django":
                 continue
             for column in model.columns:

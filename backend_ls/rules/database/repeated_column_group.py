@@ -20,9 +20,10 @@ STRING_TYPES = frozenset(
 
 class RepeatedColumnGroup(Rule):
     code = "DB005"
+    scope = "statement"
 
     def check(self, context):
-        for model in context.facts.models:
+        for model in context.models:
             for first, group in _numbered_groups(model):
                 names = ", ".join(f"`{column.name}`" for column in group)
                 yield self.finding(

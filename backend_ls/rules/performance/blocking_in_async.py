@@ -9,6 +9,7 @@ from backend_ls.facts.model import Call, Function, ModuleFacts
 from backend_ls.fixes import add_import, replace
 from backend_ls.positions import Span
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 SLEEP = "time.sleep"
 SUBPROCESS = frozenset({"subprocess.run", "subprocess.call", "subprocess.check_call", "subprocess.check_output"})
@@ -43,6 +44,7 @@ ASYNC_DEF = re.compile(r"async\s+(?=def\b)")
 
 class BlockingInAsync(Rule):
     code = "PERF004"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts
@@ -163,7 +165,7 @@ def _asyncio_name(facts: ModuleFacts):
     for local, qualname in sorted(facts.imports.items()):
         if qualname == "asyncio":
             return local, None
-    if "asyncio" in facts.imports or any(a.target == "asyncio" and a.function is None for a in facts.assignments):
+    if "asyncio" in facts.imports or any(a.target == "asyncio" and a.function is None for a in whole_module(facts).assignments):
         return None, None  # the name means something else here
     return "asyncio", add_import(facts, "import asyncio", "asyncio", "asyncio")
 

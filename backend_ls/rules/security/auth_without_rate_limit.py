@@ -22,6 +22,7 @@ BODY_LIMITS = ("ratelimit", "rate_limit", "rate_limiter", "limiter", "throttle")
 
 class AuthWithoutRateLimit(Rule):
     code = "SEC002"
+    scope = "statement"
 
     def check(self, context):
         evidence = Evidence(context)

@@ -7,6 +7,7 @@ from backend_ls.facts.model import ModuleFacts, Value
 from backend_ls.facts.responses import handler_routes, is_sent
 from backend_ls.fixes import insert, replace
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 GENERIC_MESSAGE = '"Internal server error"'
 # Calls whose arguments become the body of an error response: FastAPI / Starlette / Werkzeug
@@ -27,6 +28,7 @@ LOGGER_NAMES = ("logger", "log", "LOGGER", "LOG", "_logger", "_log")
 
 class ExceptionLeak(Rule):
     code = "SEC008"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts
@@ -114,7 +116,7 @@ def _logger(facts: ModuleFacts):
     """A module-level logger (`logger = logging.getLogger(__name__)`), else the `logging` module
     itself, imported if need be; None when the name `logging` means something else here."""
     loggers = [
-        a.target for a in facts.assignments
+        a.target for a in whole_module(facts).assignments
         if a.function is None and a.class_name is None and a.value.qualname == "logging.getLogger()"
     ]
     for preferred in LOGGER_NAMES:

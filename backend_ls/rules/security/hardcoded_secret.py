@@ -62,6 +62,7 @@ def is_placeholder(name: str, text: str) -> bool:
 
 class HardcodedSecret(Rule):
     code = "SEC005"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -17,6 +17,7 @@ from fnmatch import fnmatch
 from functools import cached_property, lru_cache
 
 from backend_ls.facts.model import ClassDef, Function, ModuleFacts, Route, Value
+from backend_ls.statement_checks import whole_module
 
 _SPLIT = re.compile(r"[^A-Za-z0-9]+|(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])|(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])")
 # A decorator or dependency whose name says it lifts a check (`login_not_required`, `jwt_optional`,
@@ -170,11 +171,15 @@ class Evidence:
 
     @cached_property
     def all_facts(self) -> list[ModuleFacts]:
-        """The module's facts and, with an index, every other module's."""
+        """The module's facts and, with an index, every other module's: for module-level settings
+        (a statement check reads its module's whole)."""
+        return [whole_module(self.facts), *self.other_facts]
+
+    @cached_property
+    def other_facts(self) -> list[ModuleFacts]:
         if self.index is None:
-            return [self.facts]
-        others = [m.facts for path, m in sorted(self.index.modules.items()) if path != self.own_path]
-        return [self.facts, *others]
+            return []
+        return [m.facts for path, m in sorted(self.index.modules.items()) if path != self.own_path]
 
     @cached_property
     def rest_framework(self) -> list[dict[str, Value]]:
@@ -369,12 +374,12 @@ class Evidence:
     def alias_targets(self, place: Place, value: Value) -> list[tuple[Place, str, bool]]:
         """The dependencies of an annotation alias: `CurrentUser = Annotated[User, Depends(...)]`."""
         where, name = place, value.text
-        if not any(a.function is None and a.target == name for a in place.facts.assignments):
+        if not any(a.function is None and a.target == name for a in whole_module(place.facts).assignments):
             resolved = self.resolve(place, value.qualname)
             if resolved is None:
                 return []
             where, name = resolved
-        for assignment in where.facts.assignments:
+        for assignment in whole_module(where.facts).assignments:
             if assignment.function is None and assignment.target == name:
                 return [(where, t, m == "Security") for m, t in _MARKED.findall(assignment.value.text)]
         return []
@@ -431,7 +436,8 @@ class Evidence:
     @cached_property
     def default_limits(self) -> bool:
         """Rate limits for every route set anywhere in the workspace (asked once per check)."""
-        return any(default_limits(facts) for facts in self.all_facts)
+        # A limiter may be made in a function body (an app factory): asked as a module-wide value.
+        return self.context.module_wide(default_limits) or any(default_limits(facts) for facts in self.other_facts)
 
     @cached_property
     def login_middleware(self) -> bool:
