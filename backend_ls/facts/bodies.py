@@ -39,18 +39,23 @@ class Body:
 
 def bodies_in(module, walk: Walk) -> list[Body]:
     by_start = {function.def_span.start: function.qualname for function in walk.functions.values()}
+    index = walk.index(module)
+    # Without a lambda, an `await` or an `async for` clause anywhere in these statements, the
+    # expressions hold nothing to collect: only the statements are counted.
+    plain = not (index.of_type("lambdef") or index.of_type("comp_for") or index.awaits)
     result = []
-    for node in walk.index(module).of_type("funcdef"):
+    for node in index.of_type("funcdef"):
         start = node.parent.start_pos if node.parent.type in ("async_stmt", "async_funcdef") else node.start_pos
         qualname = by_start.get(start)
         if qualname is not None:
-            result.append(_body(qualname, node))
+            result.append(_body(qualname, node, plain))
     return result
 
 
 
 class _Collector:
-    def __init__(self):
+    def __init__(self, plain: bool = False):
+        self.plain = plain
         self.statements = 0
         self.awaited: list[Span] = []
         self.async_blocks: list[Span] = []
@@ -108,6 +113,8 @@ class _Collector:
         self.expression(node)
 
     def expression(self, node) -> None:
+        if self.plain:
+            return
         stack = [node]
         while stack:
             current = stack.pop()
@@ -127,8 +134,8 @@ def _is_docstring(node) -> bool:
     return node.type == "simple_stmt" and node.children[0].type in ("string", "strings")
 
 
-def _body(qualname: str, node) -> Body:
-    collector = _Collector()
+def _body(qualname: str, node, plain: bool = False) -> Body:
+    collector = _Collector(plain)
     collector.block(node.children[-1], skip_docstring=True)
     return Body(
         function=qualname,

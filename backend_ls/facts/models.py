@@ -35,7 +35,7 @@ import parso
 
 from backend_ls.facts.model import Column, Model, ModelBase, Relationship, TableIndex
 from backend_ls.facts.names import Arguments, Scope, bindings_of_import, trailers_of
-from backend_ls.facts.walk import Walk, code_of, span_of, value_of
+from backend_ls.facts.walk import Walk, code_of, code_of_siblings, span_of, value_of
 from backend_ls.positions import Span
 
 FSA = "flask_sqlalchemy.SQLAlchemy()."
@@ -456,7 +456,7 @@ class _Reader:
         raw = _strip_call(self.resolve(node, scope))
         trailer = node.children[-1]
         callee_children = node.children[:-1]
-        text = "".join(child.get_code(include_prefix=index > 0) for index, child in enumerate(callee_children))
+        text = code_of_siblings(callee_children)
         args, keywords, star = _arguments(trailer)
         return _CallNode(
             qualname=canonical(raw),

@@ -137,6 +137,10 @@ class Scope:
     def resolve(self, node) -> str | None:
         """The qualified name of an expression made of a name, attributes and calls."""
         base, trailers = trailers_of(node)
+        return self.resolve_parts(base, trailers)
+
+    def resolve_parts(self, base, trailers) -> str | None:
+        """`resolve` of an expression already split by `trailers_of`."""
         if base.type != "name":
             return None
         qualname = self.lookup(base.value)

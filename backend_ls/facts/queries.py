@@ -81,6 +81,11 @@ DJANGO_OPERATORS = frozenset({"exact", "iexact", "in", "gt", "gte", "lt", "lte",
                               "istartswith", "endswith", "iendswith", "range", "isnull", "regex", "iregex", "date",
                               "year", "month", "day"})
 DEFINITIONS = ("funcdef", "classdef", "decorated", "async_funcdef")
+# The attributes a query can start at: a manager, a query property, a session method.
+ROOT_ATTRIBUTES = frozenset({"objects", "query", "get", "get_or_404"}) | EXECUTIONS
+# The nodes `_Reader.visit` reads for themselves; it only looks inside the others.
+_READ = frozenset({*DEFINITIONS, "async_stmt", "for_stmt", "expr_stmt", "return_stmt", "atom_expr", "power", "atom",
+                   "testlist_comp", "dictorsetmaker", "argument"})
 COMPREHENSIONS = ("sync_comp_for", "comp_for")
 
 
@@ -244,9 +249,19 @@ def _with(state: _State, **changes) -> _State:
     return new
 
 
-@dataclass(frozen=True)
 class _Helper:
-    callee: Value
+    """A name bound to what a plain call returns. Most such names are never iterated: the callee's
+    Value is made when a loop asks for it."""
+
+    def __init__(self, reader: "_Reader", base, trailers):
+        self._reader, self._base, self._trailers = reader, base, trailers
+        self._callee: Value | None = None
+
+    @property
+    def callee(self) -> Value:
+        if self._callee is None:
+            self._callee = self._reader.helper_value(self._base, self._trailers)
+        return self._callee
 
 
 @dataclass
@@ -303,6 +318,11 @@ class _Reader:
         if isinstance(node, Leaf):
             return  # no query, binding or loop
         kind = node.type
+        if kind not in _READ:
+            for child in node.children:
+                if not isinstance(child, Leaf):
+                    self.visit(child, context)
+            return
         if kind in DEFINITIONS or (kind == "async_stmt" and node.children[1].type == "funcdef"):
             self.definition(node, context)
             return
@@ -375,9 +395,9 @@ class _Reader:
             state, binding = found
             context.names[name] = (state, binding)
         else:
-            helper = self.helper_call(value)
-            if helper is not None:
-                context.names[name] = _Helper(helper)
+            callee = self.helper_callee(value)
+            if callee is not None:
+                context.names[name] = _Helper(self, *callee)
 
     def for_loop(self, node, context: _Context):
         children = node.children
@@ -533,19 +553,27 @@ class _Reader:
     def helper_call(self, node) -> Value | None:
         """`recent_orders(session)`, `queries.recent(s)`: the callee of a plain call, for checks that
         follow it to the function's returned queries."""
+        callee = self.helper_callee(node)
+        return self.helper_value(*callee) if callee is not None else None
+
+    def helper_callee(self, node):
+        """(base, trailers) of a plain call `helper_call` describes, or None."""
         if node.type not in ("atom_expr", "power"):
             return None
         base, trailers = trailers_of(node)  # without `await`, up to the first node that is no trailer
         if base.type != "name" or not trailers or trailers[-1].children[0] != "(":
             return None
-        callee = _Partial(base, trailers[:-1])
         if any(t.children[0] != "." for t in trailers[:-1]):
             return None
-        text = "".join(code_of(part) for part in (base, *trailers[:-1]))
         if base.value in WRAPPERS or base.value == "enumerate":
             return None
+        return base, trailers
+
+    def helper_value(self, base, trailers) -> Value:
+        text = "".join(code_of(part) for part in (base, *trailers[:-1]))
         return Value(text, Span(base.start_pos, trailers[-2].end_pos if len(trailers) > 1 else base.end_pos),
-                     "attribute" if len(trailers) > 1 else "name", qualname=self.scope.resolve(callee))
+                     "attribute" if len(trailers) > 1 else "name",
+                     qualname=self.scope.resolve_parts(base, trailers[:-1]))
 
     # -- what a query expression is ---------------------------------------------------------------
     def query_of(self, node, context: _Context):
@@ -623,14 +651,17 @@ class _Reader:
         if trailer.children[0] != ".":
             return None
         attribute = trailer.children[1].value
-        receiver = _dotted(base, trailers[:index])
+        if attribute not in ROOT_ATTRIBUTES:
+            return None  # none of the shapes below starts at it
         start = base.start_pos
-        if attribute == "objects" and receiver is not None and self.class_like(receiver):
-            state = self.new_state(Span(start, trailer.end_pos), "django", receiver, "query", trailer.end_pos)
-            return state, index + 1
-        if attribute == "query" and receiver is not None and self.class_like(receiver) and not calls_next:
-            state = self.new_state(Span(start, trailer.end_pos), "flask_sqlalchemy", receiver, "query", trailer.end_pos)
-            return state, index + 1
+        if attribute in ("objects", "query"):
+            receiver = _dotted(base, trailers[:index])
+            if attribute == "objects" and receiver is not None and self.class_like(receiver):
+                state = self.new_state(Span(start, trailer.end_pos), "django", receiver, "query", trailer.end_pos)
+                return state, index + 1
+            if attribute == "query" and receiver is not None and self.class_like(receiver) and not calls_next:
+                state = self.new_state(Span(start, trailer.end_pos), "flask_sqlalchemy", receiver, "query", trailer.end_pos)
+                return state, index + 1
         if not calls_next or not self.sessionish(base, trailers[:index], following):
             return None
         call = self.calls.get(following.children[-1].start_pos)
@@ -674,6 +705,8 @@ class _Reader:
         if call is None:
             return None
         qualname = canonical(call.qualname)
+        if qualname not in SELECTS and qualname not in GET_OBJECT_OR_404:
+            return None
         arguments = _argument_nodes(trailer)
         span = Span(base.start_pos, trailer.end_pos)
         if qualname in SELECTS and arguments and not call.star_args:

@@ -404,18 +404,19 @@ def _literal(node):
 def _names_read(node) -> set[str]:
     """Names an expression reads (attribute names and keyword argument names left out)."""
     names = set()
-    leaf = node.get_first_leaf()
-    last = node.get_last_leaf()
-    while leaf is not None:
+    stack = [node]
+    while stack:
+        leaf = stack.pop()
+        children = getattr(leaf, "children", None)
+        if children is not None:
+            stack.extend(reversed(children))
+            continue
         if leaf.type == "name" and leaf.parent is not None:
             parent = leaf.parent
             after_dot = parent.type == "trailer" and parent.children[0] == "."
             keyword = parent.type == "argument" and parent.children[0] is leaf and len(parent.children) > 1 and parent.children[1] == "="
             if not after_dot and not keyword:
                 names.add(leaf.value)
-        if leaf is last:
-            break
-        leaf = leaf.get_next_leaf()
     return names
 
 

@@ -23,6 +23,8 @@ _DEFINITIONS = frozenset({"funcdef", "classdef", "decorated", "async_stmt", "asy
 _IMPORTS = frozenset({"import_name", "import_from"})
 _COMPREHENSION_HOLDERS = frozenset({"testlist_comp", "dictorsetmaker", "argument"})
 _CALLS = frozenset({"power", "atom_expr"})
+# The nodes `_Walker.visit` does more for than visit what they hold.
+_SPECIAL = _DEFINITIONS | _IMPORTS | _COMPREHENSION_HOLDERS | _CALLS | {*LOOPS, "with_stmt", "expr_stmt"}
 
 
 def span_of(node) -> Span:
@@ -37,6 +39,15 @@ def code_of(node) -> str:
     parts: list[str] = []
     _leaf_code(node.children, parts)
     parts[0] = ""  # the first leaf's prefix
+    return "".join(parts)
+
+
+def code_of_siblings(nodes) -> str:
+    """The text of consecutive siblings (a callee without its call trailer), from the first one's
+    start: `"".join(node.get_code(include_prefix=index > 0) ...)`."""
+    parts: list[str] = []
+    _leaf_code(nodes, parts)
+    parts[0] = ""
     return "".join(parts)
 
 
@@ -77,9 +88,22 @@ def _literal(text: str):
 
 def value_of(node, scope: Scope) -> Value:
     """Describe an expression: its kind, its literal value and, for names, what it resolves to."""
-    text = code_of(node)
-    span = span_of(node)
     kind = node.type
+    if kind == "name":  # the most common kind: a leaf, resolved without splitting it
+        qualname = scope.lookup(node.value)
+        return Value(node.value, Span(node.start_pos, node.end_pos), "name",
+                     qualname=canonical(qualname) if qualname is not None else None)
+    text = code_of(node)
+    span = Span(node.start_pos, node.end_pos)
+    if kind in _CALLS:
+        base, trailers = trailers_of(node)
+        last = trailers[-1] if trailers else None
+        if last is not None and last.children[0] == "(":
+            parts: tuple[Value, ...] = ()
+            if len(trailers) == 2 and trailers[0].children[0] == "." and trailers[0].children[1].value == "format":
+                parts = tuple(value_of(arg, scope) for arg in _argument_nodes(last))
+            return Value(text, span, "call", qualname=scope.resolve_parts(base, trailers), parts=parts)
+        return Value(text, span, "attribute", qualname=scope.resolve_parts(base, trailers))
     if kind == "string":
         return Value(text, span, "str", _literal(text))
     if kind == "fstring":
@@ -97,17 +121,6 @@ def value_of(node, scope: Scope) -> Value:
         return Value(text, span, "number", _literal(text))
     if kind == "keyword" and text in ("True", "False", "None"):
         return Value(text, span, text.lower(), {"True": True, "False": False, "None": None}[text])
-    if kind == "name":
-        return Value(text, span, "name", qualname=scope.resolve(node))
-    if kind in ("power", "atom_expr"):
-        base, trailers = trailers_of(node)
-        last = trailers[-1] if trailers else None
-        if last is not None and last.children[0] == "(":
-            parts: tuple[Value, ...] = ()
-            if len(trailers) == 2 and trailers[0].children[0] == "." and trailers[0].children[1].value == "format":
-                parts = tuple(value_of(arg, scope) for arg in _argument_nodes(last))
-            return Value(text, span, "call", qualname=scope.resolve(node), parts=parts)
-        return Value(text, span, "attribute", qualname=scope.resolve(node))
     if kind == "atom" and node.children[0] in ("[", "("):
         inner = node.children[1] if len(node.children) == 3 else None
         elements = _elements(inner)
@@ -214,17 +227,22 @@ class TreeIndex:
         self.inner: list = []  # every node with children, in source order
         self.by_type: dict[str, list] = {}
         self.names: dict[str, list] = {}
+        self.awaits = 0  # `await` keywords
         inner, by_type, names = self.inner, self.by_type, self.names
-        stack = list(reversed(module.children))
+        stack = module.children[::-1]
+        pop, push = stack.pop, stack.extend
         while stack:
-            node = stack.pop()
+            node = pop()
             if isinstance(node, Leaf):
-                if node.type == "name":
+                kind = node.type
+                if kind == "name":
                     found = names.get(node.value)
                     if found is None:
                         names[node.value] = [node]
                     else:
                         found.append(node)
+                elif kind == "keyword" and node.value == "await":
+                    self.awaits += 1
                 continue
             inner.append(node)
             found = by_type.get(node.type)
@@ -232,7 +250,7 @@ class TreeIndex:
                 by_type[node.type] = [node]
             else:
                 found.append(node)
-            stack.extend(reversed(node.children))
+            push(node.children[::-1])
 
     def of_type(self, kind: str) -> list:
         return self.by_type.get(kind, [])
@@ -306,6 +324,11 @@ class _Walker:
         if isinstance(node, Leaf):
             return
         kind = node.type
+        if kind not in _SPECIAL:
+            for child in node.children:
+                if not isinstance(child, Leaf):
+                    self.visit(child, scope, function, class_name, in_loop)
+            return
         if kind in _DEFINITIONS:
             self.visit_definition(node, scope, function, class_name, in_loop)
             return
