@@ -71,6 +71,11 @@ class Reads:
         return value
 
 
+def index_stamp(index) -> tuple | None:
+    """Changes whenever what modules export to each other changes (WorkspaceIndex generations)."""
+    return (index._generation, index._foreign_generation) if index is not None else None
+
+
 def whole_module(facts: ModuleFacts) -> ModuleFacts:
     """The facts of the whole module, for what lies outside function bodies (module-level and
     class-level names, models): a statement check's view holds its own statements' facts only,
@@ -241,6 +246,18 @@ class StatementFindings:
         self._context: tuple | None = None
         self._found: dict[tuple, _Kept] = {}
         self._last: tuple[frozenset, list[Finding]] | None = None
+        self._index_epoch: int | None = None
+        self._index_after: tuple | None = None
+
+    def index_updated(self, before: tuple | None, after: tuple | None) -> None:
+        """The session updates the index with this document's facts before checking it: a change
+        that update made is this document's own, which its statements' facts carry already;
+        only a change made by another module since the last one drops the kept findings."""
+        if self._index_epoch is None:
+            self._index_epoch = 0
+        if before != self._index_after:
+            self._index_epoch += 1
+        self._index_after = after
 
     def findings(
         self,
@@ -262,7 +279,7 @@ class StatementFindings:
             facts.hooks,
             facts.django,
             facts.models,
-            (index._generation, index._foreign_generation) if index is not None else None,
+            self._index_epoch if self._index_epoch is not None else index_stamp(index),
         )
         if current != self._context:
             self._context, self._found, self._last = current, {}, None

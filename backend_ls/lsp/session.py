@@ -17,7 +17,7 @@ from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
-from backend_ls.statement_checks import StatementFindings
+from backend_ls.statement_checks import StatementFindings, index_stamp
 
 log = logging.getLogger(__name__)
 
@@ -88,8 +88,10 @@ class Session:
         module = self.parser.parse(key, text)
         external = self.index.external_bindings(path, imports_of(module))
         facts = module_facts(module, path, cache, lines, external)
-        changed = self.index.update(path, facts, pinned=True)
         kept = self.statement_findings.setdefault(key, StatementFindings())
+        before = index_stamp(self.index)
+        changed = self.index.update(path, facts, pinned=True)
+        kept.index_updated(before, index_stamp(self.index))
         analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
