@@ -83,18 +83,25 @@ def module_facts(
         wide = module_wide()
     else:
         wide = cache.module_wide(module, lines, module_wide, problems)
-    routes = merged.routes + wide.routes
-    # Prefixes this module shows on its own; the workspace index recomposes them across modules.
-    graph = RouterGraph()
-    graph.add_module("", _Partial(merged.routers, merged.registrations, merged.hooks + wide.hooks))
-    routes = graph.compose("", routes)
-    routes.sort(key=lambda route: route.anchor)
+
+    def composed() -> tuple:
+        # Prefixes this module shows on its own; the workspace index recomposes them across modules.
+        graph = RouterGraph()
+        graph.add_module("", _Partial(merged.routers, merged.registrations, merged.hooks + wide.hooks))
+        routes = graph.compose("", merged.routes + wide.routes)
+        routes.sort(key=lambda route: route.anchor)
+        return tuple(routes)
+
+    if cache is None or lines is None:
+        routes = composed()
+    else:
+        routes = cache.routes((merged.routes, wide.routes, merged.routers, merged.registrations, merged.hooks, wide.hooks), composed)
     return ModuleFacts(
         path=path,
         imports=dict(scope.imports),
         import_end_line=_import_end_line(module),
         functions=merged.functions,
-        routes=tuple(routes),
+        routes=routes,
         calls=merged.calls,
         assignments=merged.assignments,
         routers=merged.routers,
@@ -290,6 +297,7 @@ class StatementCache:
         self._wide: tuple[tuple, WideFacts] | None = None
         self.statements: list[Statement] = []  # the last analysis's, in order (statement checks read them)
         self.wide: WideFacts | None = None  # the same object as long as the module's outline is unchanged
+        self._routes: tuple[tuple, tuple] | None = None
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
@@ -307,6 +315,16 @@ class StatementCache:
         self._pieces = fresh  # what is not in this version of the text is gone
         self.statements = statements
         return [statement.facts for statement in statements]
+
+    def routes(self, inputs: tuple, compose) -> tuple:
+        """The module's composed routes, the same tuple as last time when what they are composed of
+        is the same: an edit inside a body leaves the other statements' route facts the very same
+        objects, so comparing costs little, and the index and the checks keep what they built on
+        the routes."""
+        if self._routes is not None and self._routes[0] == inputs:
+            return self._routes[1]
+        self._routes = (inputs, compose())
+        return self._routes[1]
 
     def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
         """Module-wide facts are recomputed only when something they can read changed: any
