@@ -25,6 +25,7 @@ what follows it cannot change how the text before it parses).
 from __future__ import annotations
 
 from bisect import bisect_right
+from dataclasses import dataclass, field
 from itertools import accumulate
 
 from parso.python.parser import Parser
@@ -36,9 +37,27 @@ from parso.utils import split_lines
 # comes next starts a new statement (unlike `if`, `for`, `while`, `try`, `async for`).
 _COMPLETE = frozenset({"simple_stmt", "funcdef", "classdef", "decorated", "with_stmt", "newline"})
 
-_ATTEMPTS = 6  # re-parses of a widening range before giving up on one edit
-_MIN_BUDGET = 4_000  # characters re-parsed for one edit, at least ...
-_BUDGET_SHARE = 24  # ... or 1/24 of the text: past that, parso's diff parser is cheaper
+_ATTEMPTS = 8  # parses of a widening range before one edit gives up
+# Tokens parsed for one edit, over all attempts: at least _MIN_TOKENS, or one per _TEXT_PER_TOKEN
+# characters of the text. A token costs parso about 5 µs; past this, its diff parser is cheaper.
+_MIN_TOKENS = 500
+_TEXT_PER_TOKEN = 100
+
+
+class _OverBudget(Exception):
+    pass
+
+
+@dataclass
+class _Stash:
+    """Old statements from a seam to the end of the text, which an edit swallowed (an unterminated
+    triple-quoted string runs to the end of the file). When a later edit gives back the text they
+    were parsed from, they are spliced back in instead of a parse of the rest of the module."""
+
+    text: str  # from the first token of nodes[0] to the end of the text
+    nodes: list  # statements, then the endmarker
+    starts: list[int]  # where the text of nodes[1:] begins, from the first token of nodes[0]
+    leaves: dict = field(default_factory=dict)
 
 
 class StatementTree:
@@ -51,6 +70,7 @@ class StatementTree:
     def __init__(self, text: str, module, grammar):
         self._grammar = grammar
         self._leaves: dict = {}  # top-level statement -> its leaves, to move them when lines shift
+        self._stash: _Stash | None = None
         self.reset(text, module)
 
     def reset(self, text: str, module) -> None:
@@ -58,77 +78,118 @@ class StatementTree:
         self.text = text
         self.module = module
         self._leaves.clear()
-        # Offsets are counted with "\n" as the only line break; parso also breaks lines at a lone
-        # "\r", so texts with one never take the statement path.
-        self.starts = None if "\r" in text else _region_starts(text, module)
+        # Lines are counted at "\n" (which ends "\r\n" too); parso also breaks lines at a lone
+        # "\r", so a text with one never takes the statement path.
+        self.starts = None if _lone_carriage_returns(text) else _region_starts(text, module)
 
     def splice(self, new: str) -> bool:
         """Update the module to `new` by re-parsing the statements the edit touched; False (and
         nothing changed) when that is not proven to give the tree a full parse gives."""
-        if self.starts is None or "\r" in new:
+        try:
+            return self._splice_text(new)
+        except _OverBudget:
+            return False
+
+    def _splice_text(self, new: str) -> bool:
+        if self.starts is None:
             return False
         old, children, starts = self.text, self.module.children, self.starts
         prefix = _common_prefix(old, new)
         suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
         changed_end = len(old) - suffix  # old[prefix:changed_end] became new[prefix:len(new) - suffix]
+        if "\r" in new and _lone_carriage_returns(new, max(0, prefix - 1), len(new) - suffix + 1):
+            return False
         moved = len(new) - len(old)
         last = len(children) - 1  # the endmarker
-        budget = max(_MIN_BUDGET, len(new) // _BUDGET_SHARE)
+        budget = [max(_MIN_TOKENS, len(new) // _TEXT_PER_TOKEN)]
 
         first = bisect_right(starts, prefix) - 1
         after = bisect_right(starts, changed_end) - 1
         if after < last and self._token_offset(after) < changed_end:
             after += 1
+        untouched = after  # the first statement the edit left as it was
+        widen, stashed = 1, True
         for _ in range(_ATTEMPTS):
             while first > 0 and not _ends_with_newline(children[first - 1]):
                 first -= 1
             while after < last and not self._right_seam_candidate(after, new, moved):
                 after += 1
             start = starts[first]
-            if after == last:
-                end = len(new)
+            stash = self._stash_for(new, start) if after == last and stashed else None
+            if stash is not None:
+                sentinel, end = stash.nodes[0].get_first_leaf(), len(new) - len(stash.text)
+            elif after < last:
+                sentinel, end = children[after].get_first_leaf(), self._token_offset(after) + moved
             else:
-                sentinel = children[after].get_first_leaf()
-                end = self._token_offset(after) + moved + len(sentinel.value)
-            if end - start > budget:
-                return False
-            line = children[first - 1].get_last_leaf().end_pos[0] if first else 1
+                sentinel, end = None, len(new)
+            if sentinel is not None:
+                end += len(sentinel.value)
             chunk = new[start:end]
-            if start and chunk.startswith("\ufeff"):  # a byte order mark is only one at offset 0
-                return False
-            parsed = self._parse(chunk, line)
-            if not self._left_seam_holds(first, parsed):
+            line = children[first - 1].get_last_leaf().end_pos[0] if first else 1
+            # A byte order mark is one only at the start of the text: elsewhere, begin before it.
+            parsed = None if start and chunk.startswith("\ufeff") else self._parse(chunk, line, budget)
+            if parsed is None or not self._left_seam_holds(first, parsed):
                 if first == 0:
                     return False
                 first -= 1
                 continue
-            if after == last:
-                self._replace_tail(first, parsed, start, line, chunk)
+            if sentinel is None:
+                self._keep_stash(old, untouched, first)
+                self._splice(first, last + 1, parsed.children)
+                self.starts[first:] = _chunk_starts(parsed.children, start, line, chunk)
+                break
+            index = _right_seam(sentinel, parsed, len(chunk) - len(sentinel.value), line, chunk)
+            if index is None:
+                if stash is not None:
+                    stashed = False  # its text is there, but not at a seam (yet): parse to the end
+                elif _ends_in_open_string(parsed):
+                    after = last  # the rest of the text is in that string
+                else:
+                    after = min(after + widen, last)
+                    widen *= 2
+                continue
+            nodes, reparsed = parsed.children[:index], parsed.children[index].get_first_leaf()
+            token_offset = start + len(chunk) - len(sentinel.value)
+            if stash is not None:
+                self._stash = None
+                _follow(stash.nodes, sentinel, reparsed, stash.leaves)
+                self._leaves.update(stash.leaves)
+                self._splice(first, last + 1, nodes + stash.nodes)
+                rest = [token_offset + offset for offset in stash.starts]
             else:
-                index = self._right_seam(after, parsed, start, line, chunk, new, moved)
-                if index is None:
-                    after += 1
-                    continue
-                self._replace(first, after, parsed, index, start, line, chunk, moved)
-            self.text = new
-            return True
-        return False
+                _follow(children[after:], sentinel, reparsed, self._leaves)
+                self._splice(first, after, nodes)
+                rest = [offset + moved for offset in starts[after + 1:]]
+            self.starts[first:] = [
+                *_chunk_starts(nodes, start, line, chunk),
+                token_offset - len(sentinel.prefix),
+                *rest,
+            ]
+            break
+        else:
+            return False
+        self.text = new
+        return True
 
     # -- the seams ---------------------------------------------------------------------------
 
     def _token_offset(self, index: int) -> int:
-        """Offset of the first token of child `index` in the old text."""
+        """Offset of the first token of child `index` in the current text."""
         return self.starts[index] + len(self.module.children[index].get_first_leaf().prefix)
 
     def _right_seam_candidate(self, index: int, new: str, moved: int) -> bool:
         """Child `index` may end the re-parsed range: in the old tree its first token is at column
         0 after a NEWLINE token, and in the new text it still starts a line."""
-        children = self.module.children
-        token = children[index].get_first_leaf()
-        if token.column != 0 or (index and not _ends_with_newline(children[index - 1])):
+        if not self._seam_in_old_tree(index):
             return False
         offset = self._token_offset(index) + moved
         return offset == 0 or new[offset - 1] == "\n"
+
+    def _seam_in_old_tree(self, index: int) -> bool:
+        children = self.module.children
+        return children[index].get_first_leaf().column == 0 and (
+            index == 0 or _ends_with_newline(children[index - 1])
+        )
 
     def _left_seam_holds(self, first: int, parsed) -> bool:
         if first == 0:
@@ -142,81 +203,96 @@ class StatementTree:
         if _complete(before):
             return True
         old = self.module.children[first].get_first_leaf()
-        return (
-            old.type != "endmarker"
-            and (token.type, token.value, token.start_pos) == (old.type, old.value, old.start_pos)
+        return old.type != "endmarker" and (token.type, token.value, token.start_pos) == (
+            old.type,
+            old.value,
+            old.start_pos,
         )
-
-    def _right_seam(self, index: int, parsed, start: int, line: int, chunk: str, new: str, moved: int):
-        """The position, among the re-parsed children, of the one that starts with the old child
-        `index`'s first token, if it starts a statement there after a NEWLINE token; else None."""
-        sentinel = self.module.children[index].get_first_leaf()
-        offset = self._token_offset(index) + moved - start
-        position = (line + chunk.count("\n", 0, offset), 0)
-        children = parsed.children
-        for at in range(len(children) - 2, -1, -1):  # the sentinel's statement is near the end
-            token = children[at].get_first_leaf()
-            if token.start_pos < position:
-                return None
-            if token.start_pos == position:
-                if token.type != sentinel.type or token.value != sentinel.value:
-                    return None
-                if at and not _ends_with_newline(children[at - 1]):
-                    return None
-                return at
-        return None
 
     # -- the splice --------------------------------------------------------------------------
 
-    def _replace(self, first: int, after: int, parsed, index: int, start: int, line: int, chunk: str, moved: int):
+    def _splice(self, first: int, stop: int, nodes: list) -> None:
+        """children[first:stop] become `nodes`."""
         module, children = self.module, self.module.children
-        sentinel = children[after].get_first_leaf()
-        reparsed = parsed.children[index].get_first_leaf()
-        shift = reparsed.line - sentinel.line
-        sentinel.prefix = reparsed.prefix
-        if shift:
-            for child in children[after:]:
-                for leaf in self._leaves_of(child):
-                    leaf.line += shift
-        nodes = parsed.children[:index]
         for node in nodes:
             node.parent = module
-        for node in children[first:after]:
+        for node in children[first:stop]:
             self._leaves.pop(node, None)
-        children[first:after] = nodes
+        children[first:stop] = nodes
         module._used_names = None  # parso's index of names: rebuilt on demand, as the diff parser does
-        new_starts = _chunk_starts(nodes, start, line, chunk)
-        sentinel_start = start + len(chunk) - len(sentinel.value) - len(sentinel.prefix)
-        tail = [offset + moved for offset in self.starts[after + 1:]]
-        self.starts[first:] = new_starts + [sentinel_start] + tail
 
-    def _replace_tail(self, first: int, parsed, start: int, line: int, chunk: str):
-        module, children = self.module, self.module.children
-        nodes = parsed.children
-        for node in nodes:
-            node.parent = module
-        for node in children[first:]:
-            self._leaves.pop(node, None)
-        children[first:] = nodes
-        module._used_names = None
-        self.starts[first:] = _chunk_starts(nodes, start, line, chunk)
+    def _keep_stash(self, old: str, untouched: int, first: int) -> None:
+        """Before the statements from `first` to the end are replaced by a re-parse of the rest of
+        the text: keep those the edit did not touch (from `untouched` on), for `_stash_for`. They
+        are detached from the tree by the splice, so nothing changes them any more."""
+        children = self.module.children
+        if untouched >= len(children) - 1 or untouched < first or not self._seam_in_old_tree(untouched):
+            return
+        token = self._token_offset(untouched)
+        leaves = {node: self._leaves[node] for node in children[untouched:] if node in self._leaves}
+        self._stash = _Stash(
+            old[token:], children[untouched:], [offset - token for offset in self.starts[untouched + 1:]], leaves
+        )
 
-    def _leaves_of(self, node) -> list:
-        if not isinstance(node, BaseNode):
-            return [node]
-        leaves = self._leaves.get(node)
-        if leaves is None:
-            leaves = []
-            _collect_leaves(node, leaves)
-            self._leaves[node] = leaves
-        return leaves
+    def _stash_for(self, new: str, start: int) -> _Stash | None:
+        stash = self._stash
+        if stash is None or len(stash.text) > len(new) - start or not new.endswith(stash.text):
+            return None
+        offset = len(new) - len(stash.text)
+        return stash if offset == 0 or new[offset - 1] == "\n" else None
 
-    def _parse(self, chunk: str, line: int):
+    def _parse(self, chunk: str, line: int, budget: list[int]):
         """The module of `chunk` alone, its positions counted from `line`."""
         tokens = tokenize_lines(
             split_lines(chunk, keepends=True), version_info=self._grammar.version_info, start_pos=(line, 0)
         )
-        return Parser(self._grammar._pgen_grammar, error_recovery=True).parse(tokens)
+        return Parser(self._grammar._pgen_grammar, error_recovery=True).parse(_counted(tokens, budget))
+
+
+def _follow(nodes: list, sentinel, reparsed, cache: dict) -> None:
+    """Old statements that come after the re-parsed ones, `sentinel` their first token and
+    `reparsed` that token in the new parse: their lines move with the edit, and the sentinel takes
+    its new prefix."""
+    shift = reparsed.line - sentinel.line
+    sentinel.prefix = reparsed.prefix
+    if shift:
+        for node in nodes:
+            for leaf in _leaves_of(node, cache):
+                leaf.line += shift
+
+
+def _counted(tokens, budget: list[int]):
+    left = budget[0]
+    for token in tokens:
+        left -= 1
+        if left < 0:
+            raise _OverBudget
+        yield token
+    budget[0] = left
+
+
+def _right_seam(sentinel, parsed, offset: int, line: int, chunk: str):
+    """The position, among the re-parsed children, of the one that starts with `sentinel`'s token
+    at `offset` of the chunk, if it starts a statement there after a NEWLINE token; else None."""
+    position = (line + chunk.count("\n", 0, offset), 0)
+    children = parsed.children
+    for at in range(len(children) - 2, -1, -1):  # the sentinel's statement is near the end
+        token = children[at].get_first_leaf()
+        if token.start_pos < position:
+            return None
+        if token.start_pos == position:
+            if token.type != sentinel.type or token.value != sentinel.value:
+                return None
+            if at and not _ends_with_newline(children[at - 1]):
+                return None
+            return at
+    return None
+
+
+def _ends_in_open_string(parsed) -> bool:
+    """The chunk ends inside a string that spans lines (an unterminated triple-quoted one)."""
+    leaf = parsed.children[-1].get_previous_leaf()
+    return leaf is not None and leaf.type == "error_leaf" and "\n" in leaf.value
 
 
 def _complete(node) -> bool:
@@ -228,7 +304,17 @@ def _complete(node) -> bool:
 def _ends_with_newline(node) -> bool:
     """The statement ends with a NEWLINE token (the tokenizer's, not a newline inside a prefix)."""
     leaf = node.get_last_leaf()
-    return leaf.type == "newline" and leaf.value == "\n"
+    return leaf.type == "newline" and leaf.value in ("\n", "\r\n")
+
+
+def _leaves_of(node, cache: dict) -> list:
+    if not isinstance(node, BaseNode):
+        return [node]
+    leaves = cache.get(node)
+    if leaves is None:
+        cache[node] = leaves = []
+        _collect_leaves(node, leaves)
+    return leaves
 
 
 def _collect_leaves(node, leaves: list) -> None:
@@ -259,6 +345,16 @@ def _region_starts(text: str, module) -> list[int]:
         end_line, end_column = node.get_last_leaf().end_pos
         offsets.append(line_starts[end_line - 1] + end_column)
     return offsets
+
+
+def _lone_carriage_returns(text: str, start: int = 0, end: int | None = None) -> bool:
+    """Whether text[start:end] holds a "\r" that does not begin a "\r\n"."""
+    end = len(text) if end is None else min(end, len(text))
+    window = text[start:end + 1]  # and one character more: the "\n" after a "\r" at end - 1
+    lone = window.count("\r") - window.count("\r\n")
+    if end < len(text) and window.endswith("\r"):  # that character is not in the range
+        lone -= 1
+    return lone > 0
 
 
 def _common_prefix(a: str, b: str) -> int:
