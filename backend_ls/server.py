@@ -18,6 +18,7 @@ from backend_ls import __version__
 from backend_ls.index import default_cache_dir, index_executor, load_file
 from backend_ls.lsp.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
 from backend_ls.lsp.code_lens import SHOW_FINDINGS, code_lenses, findings_message, signature
+from backend_ls.lsp.collector import PacedCollector
 from backend_ls.lsp.diagnostics import document_href, structured
 from backend_ls.lsp.hover import hover_markdown
 from backend_ls.lsp.session import Result, Session
@@ -42,6 +43,7 @@ class BackendLanguageServer(LanguageServer):
         self.index_task: asyncio.Task | None = None
         self.wanted: dict[str, int] = {}  # uri -> the version its next analysis is for
         self.configuring: asyncio.Task | None = None  # a pull of the editor's settings under way
+        self.collector = PacedCollector(self.on_analysis_thread)
 
     # -- messages -------------------------------------------------------------------------------
     def report_server_error(self, error: Exception, source) -> None:
@@ -110,6 +112,7 @@ class BackendLanguageServer(LanguageServer):
                 version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
             )
             self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_text)
+            self.collector.analysed()
             if outcome.exported_changed:
                 self.reanalyse_all(except_uri=uri)
             self.lenses_changed(uri, outcome.analysis)
@@ -118,6 +121,9 @@ class BackendLanguageServer(LanguageServer):
         finally:
             if self.pending.get(uri) is asyncio.current_task():
                 del self.pending[uri]
+
+    def on_analysis_thread(self, function):
+        return asyncio.get_running_loop().run_in_executor(self.session.executor, function)
 
     def publish(self, uri: str, version: int | None, diagnostics: list[dict], text: str | None = None) -> None:
         """Send diagnostics that are JSON already (`text`: serialised already). pygls would run
