@@ -50,5 +50,11 @@ class DocumentParser:
         self.kinds[kind] += 1
         return tree.module
 
+    @property
+    def kept_untouched_statements(self) -> bool:
+        """Whether the last parse kept the nodes of the top-level statements the edit did not
+        touch, text unchanged (positions may have moved): the diff parser may change a node it keeps."""
+        return self.last_parse_kind in ("statements", "unchanged")
+
     def forget(self, key: str) -> None:
         self._trees.pop(key, None)

@@ -25,7 +25,9 @@ class Editor:
 
     def analyse(self, text: str):
         lines = text.splitlines(keepends=True)
-        facts = module_facts(self.parser.parse(self.path, text), self.path, self.cache, lines)
+        module = self.parser.parse(self.path, text)
+        self.cache.nodes_keep_their_text = self.parser.kept_untouched_statements
+        facts = module_facts(module, self.path, self.cache, lines)
         return check_facts(facts, lines, Settings(), RULES, None, (self.cache, self.kept)).findings
 
 

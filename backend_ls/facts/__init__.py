@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+from itertools import chain
 from dataclasses import dataclass
 
 from backend_ls.facts.bodies import bodies_in
@@ -226,7 +227,7 @@ def _merge(pieces: list[StatementFacts]) -> StatementFacts:
         class_defs.update(piece.class_defs)
 
     def joined(name):
-        return tuple(item for piece in pieces for item in getattr(piece, name))
+        return tuple(chain.from_iterable([getattr(piece, name) for piece in pieces]))
 
     return StatementFacts(
         functions=functions,
@@ -298,21 +299,36 @@ class StatementCache:
         self.statements: list[Statement] = []  # the last analysis's, in order (statement checks read them)
         self.wide: WideFacts | None = None  # the same object as long as the module's outline is unchanged
         self._routes: tuple[tuple, tuple] | None = None
+        # Set by the editor when its parser keeps the nodes of the statements an edit did not touch,
+        # with their text: their source and outline are then read once, not on every keystroke.
+        self.nodes_keep_their_text = False
+        self._nodes: dict[int, tuple] = {}  # id(node) -> (node, start, source, end[, outline])
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
         fresh: dict[tuple, StatementFacts] = {}
+        known = self._nodes if self.nodes_keep_their_text else {}
+        nodes: dict[int, tuple] = {}
         statements = []
         for node in module.children:
             if node.type == "endmarker":
                 continue
-            key = (_source(lines, node), node.start_pos, names)
+            start = node.start_pos
+            seen = known.get(id(node))
+            if seen is not None and seen[0] is node and seen[1] == start:
+                source, end = seen[2], seen[3]  # an untouched statement: reading its text costs its size
+            else:
+                source, end = _source(lines, node), node.end_pos
+                seen = (node, start, source, end)
+            nodes[id(node)] = seen
+            key = (source, start, names)
             piece = self._pieces.get(key)
             if piece is None:
                 piece = dataclasses.replace(compute([node]), walk=None)
             fresh[key] = piece
-            statements.append(Statement(key, piece, node.end_pos))
+            statements.append(Statement(key, piece, end))
         self._pieces = fresh  # what is not in this version of the text is gone
+        self._nodes = nodes
         self.statements = statements
         return [statement.facts for statement in statements]
 
@@ -326,12 +342,20 @@ class StatementCache:
         self._routes = (inputs, compose())
         return self._routes[1]
 
+    def _outline(self, lines: list[str], node) -> tuple:
+        seen = self._nodes.get(id(node)) if self.nodes_keep_their_text else None
+        start = node.start_pos
+        if seen is not None and seen[0] is node and seen[1] == start and len(seen) > 4:
+            return seen[4]
+        outline = (_outline(lines, node), start)
+        if seen is not None and seen[0] is node:
+            self._nodes[id(node)] = (*seen[:4], outline)
+        return outline
+
     def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
         """Module-wide facts are recomputed only when something they can read changed: any
         statement but a function's body (its decorators and signature count)."""
-        key = tuple(
-            (_outline(lines, node), node.start_pos) for node in module.children if node.type != "endmarker"
-        )
+        key = tuple(self._outline(lines, node) for node in module.children if node.type != "endmarker")
         if self._wide is not None and self._wide[0] == key:
             self.wide = self._wide[1]
             return self.wide

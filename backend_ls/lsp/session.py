@@ -86,6 +86,7 @@ class Session:
             return Outcome(lines, Analysis(), problems, False, [])
         cache = self.statement_caches.setdefault(key, StatementCache())
         module = self.parser.parse(key, text)
+        cache.nodes_keep_their_text = self.parser.kept_untouched_statements
         external = self.index.external_bindings(path, imports_of(module))
         facts = module_facts(module, path, cache, lines, external)
         kept = self.statement_findings.setdefault(key, StatementFindings())
