@@ -279,10 +279,10 @@ def test_the_index_of_names_follows_the_edits():
 
 
 def test_random_typing_sessions_over_the_fixtures():
-    """Longer sessions than the property test: a thousand edits, reverted now and then."""
+    """Longer sessions than the property test: 100 edits each, reverted now and then."""
     rng = random.Random(6)
     parser = DocumentParser()
-    for session in range(10):
+    for session in range(4):
         text = rng.choice(SOURCES)
         history = [text]
         key = f"/session/{session}.py"
