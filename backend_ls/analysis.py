@@ -12,7 +12,7 @@ from backend_ls.facts.model import ModuleFacts
 from backend_ls.options import Settings
 from backend_ls.rules.base import Finding, RuleSet
 from backend_ls.rules.context import RuleContext
-from backend_ls.statement_checks import StatementFindings
+from backend_ls.statement_checks import KeptFindings
 from backend_ls.suppressions import is_suppressed
 
 log = logging.getLogger(__name__)
@@ -50,7 +50,7 @@ def check_facts(
     settings: Settings,
     ruleset: RuleSet,
     index=None,
-    statements: tuple[StatementCache, StatementFindings] | None = None,
+    statements: tuple[StatementCache, KeptFindings] | None = None,
 ) -> Analysis:
     """Run the enabled checks over a module's facts (the parse tree is not needed any more).
 
@@ -65,10 +65,13 @@ def check_facts(
     for rule in enabled:
         if by_statement and rule.scope == "statement":
             continue
-        try:
+
+        def run(rule=rule) -> list[Finding]:
             severity = settings.severity_of(rule.code, None)  # None: the user set none for this code
-            reported = [rule.as_reported(finding, severity) for finding in rule.check(context)]
-            found.extend(reported)
+            return [rule.as_reported(finding, severity) for finding in rule.check(context)]
+
+        try:
+            found.extend(statements[1].module_check(rule, context, run) if statements is not None else run())
         except Exception as error:  # one failing check must not hide the others' findings
             log.exception("%s failed on %s", rule.code, path)
             analysis.problems.append(f"{rule.code} failed on {path}: {error!r}")

@@ -238,16 +238,30 @@ def _statement_at(ends: list[tuple[int, int]], point) -> int | None:
     return number if number < len(ends) else None
 
 
-class StatementFindings:
+class KeptFindings:
     """Per open document: the findings of the statement checks on each group of statements, kept
-    under the statements' keys while the context every statement is checked in is the same."""
+    under the statements' keys while the context every statement is checked in is the same; and
+    the findings of module checks that name their inputs (`Rule.inputs`), kept while those are equal."""
 
     def __init__(self):
         self._context: tuple | None = None
         self._found: dict[tuple, _Kept] = {}
         self._last: tuple[frozenset, list[Finding]] | None = None
         self._index_epoch: int | None = None
+        self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._index_after: tuple | None = None
+
+    def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:
+        """`run()`'s findings, or those of the last analysis when the check's inputs are equal."""
+        inputs = rule.inputs(context)
+        if inputs is None:
+            return run()
+        kept = self._module.get(rule.code)
+        if kept is not None and kept[0] == inputs:
+            return kept[1]
+        found = run()
+        self._module[rule.code] = (inputs, found)
+        return found
 
     def index_updated(self, before: tuple | None, after: tuple | None) -> None:
         """The session updates the index with this document's facts before checking it: a change

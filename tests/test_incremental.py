@@ -15,7 +15,7 @@ from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.options import Settings
 from backend_ls.rules.registry import load_rules
-from backend_ls.statement_checks import StatementFindings
+from backend_ls.statement_checks import KeptFindings
 
 RULES = load_rules()
 BASE = (Path(__file__).parent.parent / "examples" / "shop" / "flask_app.py").read_text()
@@ -38,7 +38,7 @@ edits = st.lists(
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(edits)
 def test_incremental_equals_fresh(sequence):
-    parser, cache, kept = DocumentParser(), StatementCache(), StatementFindings()
+    parser, cache, kept = DocumentParser(), StatementCache(), KeptFindings()
     key = f"/incremental/{next(documents)}.py"  # a fresh diff-parser history per example
     text = BASE
     try:

@@ -11,7 +11,7 @@ from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.options import Settings
 from backend_ls.rules.registry import load_rules
-from backend_ls.statement_checks import StatementFindings
+from backend_ls.statement_checks import KeptFindings
 
 RULES = load_rules()
 
@@ -21,7 +21,7 @@ class Editor:
 
     def __init__(self, path: str = "app.py"):
         self.path = path
-        self.parser, self.cache, self.kept = DocumentParser(), StatementCache(), StatementFindings()
+        self.parser, self.cache, self.kept = DocumentParser(), StatementCache(), KeptFindings()
 
     def analyse(self, text: str):
         lines = text.splitlines(keepends=True)

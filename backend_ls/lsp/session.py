@@ -17,7 +17,7 @@ from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
-from backend_ls.statement_checks import StatementFindings, index_stamp
+from backend_ls.statement_checks import KeptFindings, index_stamp
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,7 @@ class Session:
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
         self.index = WorkspaceIndex([])
         self.statement_caches: dict[str, StatementCache] = {}  # per open document
-        self.statement_findings: dict[str, StatementFindings] = {}
+        self.statement_findings: dict[str, KeptFindings] = {}
         self.diagnostic_builders: dict[str, DiagnosticBuilder] = {}
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
@@ -89,7 +89,7 @@ class Session:
         cache.nodes_keep_their_text = self.parser.kept_untouched_statements
         external = self.index.external_bindings(path, imports_of(module))
         facts = module_facts(module, path, cache, lines, external)
-        kept = self.statement_findings.setdefault(key, StatementFindings())
+        kept = self.statement_findings.setdefault(key, KeptFindings())
         before = index_stamp(self.index)
         changed = self.index.update(path, facts, pinned=True)
         kept.index_updated(before, index_stamp(self.index))

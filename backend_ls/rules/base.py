@@ -74,6 +74,12 @@ class Rule:
     def check(self, context: "RuleContext") -> Iterator[Finding]:
         raise NotImplementedError
 
+    def inputs(self, context: "RuleContext") -> object | None:
+        """For a module check on the editor's path: everything its findings depend on, as a value
+        compared with == from one analysis of a document to the next; while it is equal, the
+        findings of the last analysis are kept. None (the default): the check runs every time."""
+        return None
+
     def finding(self, span: Span, message: str, fix: Fix | None = None, related=(), severity: str = "") -> Finding:
         return Finding(self.code, span, message, fix, tuple(related), severity=severity)
 

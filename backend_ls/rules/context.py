@@ -24,6 +24,23 @@ class RuleContext:
     statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
     reads: object = field(default=None, compare=False)  # what such a check read beyond its statements
 
+    @cached_property
+    def _derived(self) -> dict:
+        return {}
+
+    def derived(self, compute):
+        """`compute(self)`, once per analysis: for what several checks derive from the same facts."""
+        if compute not in self._derived:
+            self._derived[compute] = compute(self)
+        return self._derived[compute]
+
+    def route_inputs(self) -> tuple:
+        """What checks of route paths read (`Rule.inputs`): the routes through this module, the
+        settings, and the workspace's version of what modules export to each other."""
+        index = self.index
+        stamp = (index._generation, index._foreign_generation) if index is not None else None
+        return (tuple(self.routes_through_module), self.settings, stamp)
+
     @property
     def models(self) -> tuple:
         """The models to report on: the module's, or a statement check's statements' own (its

@@ -15,7 +15,7 @@ from backend_ls.fixes import apply_fixes
 from backend_ls.index import WorkspaceIndex
 from backend_ls.options import Settings, apply_overrides
 from backend_ls.rules.registry import load_rules
-from backend_ls.statement_checks import StatementFindings
+from backend_ls.statement_checks import KeptFindings
 from tests.lsp_helpers import parses
 
 
@@ -37,7 +37,7 @@ def assert_statement_checks_agree(expected, source: str, path: str, settings, in
     module = grammar().parse(source, error_recovery=True)
     external = index.external_bindings(path, imports_of(module)) if index is not None else None
     facts = module_facts(module, path, cache, lines, external)
-    by_statement = check_facts(facts, lines, settings, load_rules(), index, (cache, StatementFindings()))
+    by_statement = check_facts(facts, lines, settings, load_rules(), index, (cache, KeptFindings()))
     got, wanted = Counter(by_statement.findings), Counter(expected)
     differ = sorted({f.code for f in (got - wanted) + (wanted - got)})
     assert not differ and not by_statement.problems, f"statement checks differ from the whole-module run: {differ} {by_statement.problems}"

@@ -69,6 +69,9 @@ class Entry:
 class DuplicateRoute(Rule):
     code = "API009"
 
+    def inputs(self, context):
+        return (context.route_inputs(), context.facts.registrations)
+
     def check(self, context):
         here = _resolved(context.path)
         yield from self.double_registrations(context)

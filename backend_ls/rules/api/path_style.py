@@ -67,6 +67,9 @@ def literal_edit(part, start: int, end: int, new_text: str, lines: list[str]) ->
 class PathStyle(Rule):
     code = "API007"
 
+    def inputs(self, context):
+        return context.route_inputs()
+
     def check(self, context):
         for string in path_strings(context):
             found = [(start, end, segment, problem) for start, end, segment in _own_segments(string.part.text or "")

@@ -49,6 +49,9 @@ class _Anchor:
 class UnversionedApi(Rule):
     code = "API003"
 
+    def inputs(self, context):
+        return context.route_inputs()
+
     def check(self, context):
         anchors: dict[Span, _Anchor] = {}
         # With the workspace index, a prefix string of this module may carry routes of others.

@@ -42,6 +42,10 @@ class PathString:
 def path_strings(context) -> list[PathString]:
     """The path strings written in this module, each once: route paths, prefixes of blueprints and
     routers, `include()` and registration prefixes — also those whose routes are in other modules."""
+    return context.derived(_path_strings)
+
+
+def _path_strings(context) -> list[PathString]:
     found: dict[object, PathString] = {}
     for route in context.routes_through_module:
         for part in route.parts:
@@ -76,6 +80,9 @@ def verb_of(segment: str) -> str | None:
 
 class VerbInPath(Rule):
     code = "API002"
+
+    def inputs(self, context):
+        return context.route_inputs()
 
     def check(self, context):
         for string in path_strings(context):
