@@ -40,29 +40,36 @@ class DiagnosticBuilder:
     """Builds the JSON of diagnostics for one document, reusing those of unchanged findings."""
 
     def __init__(self):
-        self._memo: dict[tuple, tuple[dict, str]] = {}
+        # id(finding) -> (finding, the lines it is computed from, their text, settings, built);
+        # the finding is kept so its id is not reused. Kept findings are the very same objects
+        # from one analysis to the next (backend_ls/statement_checks.py), so no hashing is needed.
+        self._memo: dict[int, tuple] = {}
         self.text = "[]"  # the last diagnostics built, serialised: what is sent
 
     def build(self, findings, lines: list[str], ruleset: RuleSet, docs_url, encoding: str, uri: str) -> list[dict]:
         path = to_fs_path(uri) or uri
         memo, fresh = self._memo, {}
         result, texts = [], []
+        count = len(lines)
         for finding in findings:
-            touched = tuple(lines[n - 1] if 0 < n <= len(lines) else "" for n in _lines_of(finding, path))
-            key = (finding, touched, docs_url, encoding)
-            built = memo.get(key)
-            if built is None:
+            entry = memo.get(id(finding))
+            if entry is not None and entry[0] is finding and entry[3] == (docs_url, encoding):
+                numbers = entry[1]
+            else:
+                numbers, entry = _lines_of(finding, path), None
+            touched = tuple(lines[n - 1] if 0 < n <= count else "" for n in numbers)
+            if entry is None or entry[2] != touched:
                 diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
-                built = (diagnostic, json.dumps(diagnostic, separators=(",", ":")))
-            fresh[key] = built
-            result.append(built[0])
-            texts.append(built[1])
+                entry = (finding, numbers, touched, (docs_url, encoding), (diagnostic, json.dumps(diagnostic, separators=(",", ":"))))
+            fresh[id(finding)] = entry
+            result.append(entry[4][0])
+            texts.append(entry[4][1])
         self._memo = fresh if len(fresh) < MEMO_LIMIT else {}
         self.text = "[" + ",".join(texts) + "]"
         return result
 
 
-def _lines_of(finding: Finding, path: str) -> list[int]:
+def _lines_of(finding: Finding, path: str) -> tuple[int, ...]:
     """The lines whose text a finding's diagnostic is computed from (its own file only)."""
     numbers = {finding.span.start[0], finding.span.end[0]}
     if finding.fix is not None:
@@ -71,7 +78,7 @@ def _lines_of(finding: Finding, path: str) -> list[int]:
     for related in finding.related:
         if _same_file(related.path, path):
             numbers.update((related.span.start[0], related.span.end[0]))
-    return sorted(numbers)
+    return tuple(sorted(numbers))
 
 
 def diagnostic_json(finding: Finding, lines, ruleset: RuleSet, docs_url, encoding: str, uri: str, path: str) -> dict:
