@@ -235,13 +235,24 @@ def flask_sqlalchemy_table_name(class_name: str) -> str | None:
 class _CallNode:
     qualname: str | None  # canonical, without the trailing "()"
     raw: str | None  # as resolved, before canonical spelling (tells Flask-SQLAlchemy apart)
-    callee_span: Span
-    callee_text: str
+    node: object  # the call expression; its spans and callee text are read from it when asked
     args: list
     keywords: dict
     star: bool
     close_paren: tuple[int, int]
-    span: Span
+
+    @property
+    def span(self) -> Span:
+        return span_of(self.node)
+
+    @property
+    def callee_span(self) -> Span:
+        children = self.node.children
+        return Span(children[0].start_pos, children[-2].end_pos)
+
+    @property
+    def callee_text(self) -> str:
+        return code_of_siblings(self.node.children[:-1])
 
 
 def _is_call(node) -> bool:
@@ -455,19 +466,15 @@ class _Reader:
             return None
         raw = _strip_call(self.resolve(node, scope))
         trailer = node.children[-1]
-        callee_children = node.children[:-1]
-        text = code_of_siblings(callee_children)
         args, keywords, star = _arguments(trailer)
         return _CallNode(
             qualname=canonical(raw),
             raw=raw,
-            callee_span=Span(callee_children[0].start_pos, callee_children[-1].end_pos),
-            callee_text=text,
+            node=node,
             args=args,
             keywords=keywords,
             star=star,
             close_paren=trailer.children[-1].start_pos,
-            span=span_of(node),
         )
 
     def annotation(self, node, scope: Scope) -> _Annotation:

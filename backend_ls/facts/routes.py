@@ -72,7 +72,7 @@ def routers_in_module(walk: Walk, framework: Framework) -> list[RouterDef]:
 def registrations_in_module(walk: Walk, framework: Framework) -> list[Registration]:
     registrations = []
     for call in walk.calls:
-        if call.method != framework.register_method or not call.args or call.callee is None:
+        if not _method_is(call, framework.register_method) or not call.args:
             continue
         parent = call.callee.rsplit(".", 1)[0]
         child = call.args[0].text
@@ -93,6 +93,14 @@ def registrations_in_module(walk: Walk, framework: Framework) -> list[Registrati
     return registrations
 
 
+def _method_is(call: Call, name: str) -> bool:
+    """`call.method == name`, without splitting the callee (asked of every call, per framework)."""
+    callee = call.callee
+    if callee is None or not callee.endswith(name):
+        return False
+    return len(callee) == len(name) or callee[-len(name) - 1] == "."
+
+
 def _dependencies(call: Call) -> tuple[Value, ...]:
     value = call.keyword("dependencies")
     return (value,) if value is not None else ()
@@ -103,11 +111,10 @@ def routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
     owners = framework.apps | framework.routers
     routes: list[Route] = []
     for decorated in walk.decorated:
-        for decorator in decorated.decorators:
+        for decorator, qualname in zip(decorated.decorators, decorated.decorator_qualnames()):
             expression = decorator.children[1]
             if expression.type not in ("power", "atom_expr"):
                 continue
-            qualname = decorated.scope.resolve(expression)
             if qualname is None or not qualname.endswith("()"):
                 continue
             owner_type, _, verb = qualname[:-2].rpartition(".")
@@ -180,7 +187,7 @@ def call_routes_in_module(walk: Walk, framework: Framework) -> list[Route]:
     owners = framework.apps | framework.routers
     routes: list[Route] = []
     for call in walk.calls:
-        if call.method != framework.route_method or call.qualname is None or call.callee is None:
+        if not _method_is(call, framework.route_method) or call.qualname is None:
             continue
         owner_type = call.qualname.rsplit(".", 1)[0]
         if not owner_type.endswith("()") or owner_type[:-2] not in owners:
@@ -319,10 +326,10 @@ def hooks_in_module(walk: Walk, framework: Framework) -> list[RequestHook]:
     """Functions an app or blueprint runs before each request, by decorator or by call."""
     hooks = []
     owners = framework.apps | framework.routers
+    hook_names = tuple(framework.hook_decorators)
     for decorated in walk.decorated:
-        for decorator in decorated.decorators:
+        for decorator, qualname in zip(decorated.decorators, decorated.decorator_qualnames()):
             expression = decorator.children[1]
-            qualname = decorated.scope.resolve(expression) if expression.type in ("power", "atom_expr") else None
             if qualname is None:
                 continue
             owner_type, _, name = qualname.rpartition(".")
@@ -332,7 +339,8 @@ def hooks_in_module(walk: Walk, framework: Framework) -> list[RequestHook]:
                     RequestHook(owner, symbol_of(walk, owner), decorated.function.qualname, framework.name, span_of(decorator))
                 )
     for call in walk.calls:
-        if call.method in framework.hook_decorators and call.qualname and call.args and call.callee:
+        if call.callee is not None and call.callee.endswith(hook_names) and call.method in framework.hook_decorators \
+                and call.qualname and call.args:
             owner_type = call.qualname.rsplit(".", 1)[0]
             if owner_type[:-2] in owners and call.args[0].kind == "name":
                 owner = call.callee.rsplit(".", 1)[0]

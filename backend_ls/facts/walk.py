@@ -186,6 +186,18 @@ class DecoratedFunction:
     node: object
     decorators: list
     scope: Scope
+    _qualnames: list | None = field(default=None, repr=False, compare=False)
+
+    def decorator_qualnames(self) -> list:
+        """What each decorator's expression (a name, attributes and calls) resolves to in `scope`;
+        None for one that is something else. Asked by the route and hook adapters of every
+        framework, once the statement's walk is done."""
+        if self._qualnames is None:
+            self._qualnames = [
+                self.scope.resolve(d.children[1]) if d.children[1].type in ("power", "atom_expr") else None
+                for d in self.decorators
+            ]
+        return self._qualnames
 
 
 @dataclass
