@@ -20,8 +20,9 @@ class UnindexedLookup(Rule):
         resolver = QueryResolver(facts, context.index)
         names = self.model_names(resolver)
         found: dict[tuple[str, str], tuple] = {}
+        tables: dict = {}  # a model's columns and indexes, settled once per check for all its lookups
         for path, query, written, lookups in _candidates(resolver, context.index, names):
-            target = self.unindexed(resolver, path, query, written, lookups)
+            target = self.unindexed(resolver, path, query, written, lookups, tables)
             if target is None:
                 continue
             owner, column, lookup = target
@@ -51,21 +52,22 @@ class UnindexedLookup(Rule):
         return names
 
     @staticmethod
-    def unindexed(resolver: QueryResolver, path: str, query, written, lookups):
+    def unindexed(resolver: QueryResolver, path: str, query, written, lookups, tables: dict | None = None):
         """(declaring model, column, lookup) when a lookup's columns all lack an index and the first
         one is declared in the checked module; None otherwise or when it cannot be told."""
         located = resolver.lookup_model(path, query, written)
         if located is None:
             return None
         model_path, model = located
-        info = resolver.models.of_class(ClassRef(model_path, model.qualname))
-        columns = resolver.models.columns(info)
-        tables = resolver.models.table_indexes(info)
-        if columns is None or tables is None:
+        key = (model_path, model.qualname)
+        settled = tables.get(key) if tables is not None else None
+        if settled is None:
+            settled = _settled_table(resolver, model_path, model)
+            if tables is not None:
+                tables[key] = settled
+        info, columns, indexes, known, by_name, by_column = settled
+        if columns is None:
             return None
-        indexes, known = tables
-        by_name = {column.name: (item, column) for item, column in columns}
-        by_column = {column.column_name: (item, column) for item, column in columns if column.column_name}
         first = None
         for lookup in sorted(lookups, key=lambda lookup: lookup.span):
             if lookup.operator == "pk" or lookup.column == "pk":
@@ -127,6 +129,20 @@ def _lookups_by_model_name(index) -> dict[str, list]:
             for name in {_last(written or query.model), _last(query.model_qualname)} - {None}:
                 table.setdefault(name, []).append((path, query, written, lookups))
     return table
+
+
+def _settled_table(resolver: QueryResolver, model_path: str, model) -> tuple:
+    """A model's class, columns (by attribute and by column name), table indexes and whether
+    they are all known; columns None when they cannot be told."""
+    info = resolver.models.of_class(ClassRef(model_path, model.qualname))
+    columns = resolver.models.columns(info)
+    tables = resolver.models.table_indexes(info)
+    if columns is None or tables is None:
+        return info, None, None, None, None, None
+    indexes, known = tables
+    by_name = {column.name: (item, column) for item, column in columns}
+    by_column = {column.column_name: (item, column) for item, column in columns if column.column_name}
+    return info, columns, indexes, known, by_name, by_column
 
 
 def _candidates(resolver: QueryResolver, index, names: set[str]):
