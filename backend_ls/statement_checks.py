@@ -54,7 +54,7 @@ class Reads:
     def __init__(self, analysis: "_Analysis"):
         self.analysis = analysis
         self.keys: set[tuple] = set()
-        self.values: list[tuple[object, object]] = []
+        self.values: dict[object, object] = {}
 
     def name(self, qualname: str | None) -> None:
         if qualname:
@@ -67,7 +67,7 @@ class Reads:
 
     def module_wide(self, compute):
         value = self.analysis.module_wide(compute)
-        self.values.append((compute, value))
+        self.values[compute] = value
         return value
 
 
@@ -344,7 +344,7 @@ class KeptFindings:
                 problems.append(f"{rule.code} failed on {context.path}: {error!r}")
                 failed = True
         own = {statement.key for statement in statements}
-        return _Kept(tuple(found), frozenset(reads.keys - own), tuple(reads.values)), failed
+        return _Kept(tuple(found), frozenset(reads.keys - own), tuple(reads.values.items())), failed
 
 
 @dataclasses.dataclass(frozen=True)

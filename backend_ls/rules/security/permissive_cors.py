@@ -27,16 +27,19 @@ CREDENTIALS_MESSAGE = (
 
 class PermissiveCors(Rule):
     code = "SEC006"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts
         if is_development_module(facts.path, context.settings.root):
             return
-        config = _config(facts)
+        # Settings and `init_app` calls anywhere in the module (an app factory's body included).
+        config = context.module_wide(_config)
+        init_app = context.module_wide(_init_app_keywords)
         for call in facts.calls:
             verdict = None
             if call.qualname in FLASK_CORS or call.qualname in CROSS_ORIGIN:
-                verdict = _flask_cors(facts, call, config)
+                verdict = _flask_cors(init_app, call, config)
             elif _is_cors_middleware(call):
                 verdict = _starlette(call)
             if verdict is not None and verdict[0]:
@@ -72,14 +75,22 @@ def _config(facts: ModuleFacts) -> dict[str, Value]:
     return found
 
 
-def _flask_cors(facts: ModuleFacts, call: Call, config: dict[str, Value]) -> tuple[bool, bool] | None:
+def _init_app_keywords(facts: ModuleFacts) -> dict[str, tuple]:
+    """The keywords of every `X.init_app(...)` call of the module, in order, by callee."""
+    found: dict[str, tuple] = {}
+    for call in facts.calls:
+        if (call.callee or "").endswith(".init_app"):
+            found[call.callee] = found.get(call.callee, ()) + tuple(call.keywords)
+    return found
+
+
+def _flask_cors(init_app: dict[str, tuple], call: Call, config: dict[str, Value]) -> tuple[bool, bool] | None:
     """(any origin, credentials too) for a Flask-CORS `CORS(...)` or `@cross_origin(...)`; None
     when it cannot be told."""
     keywords = dict(call.keywords)
     if call.qualname in FLASK_CORS and not call.args and call.assigned_to:
-        for other in facts.calls:  # `cors = CORS()` ... `cors.init_app(app, origins=...)`
-            if other.callee == f"{call.assigned_to}.init_app":
-                keywords.update(other.keywords)
+        # `cors = CORS()` ... `cors.init_app(app, origins=...)`
+        keywords.update(init_app.get(f"{call.assigned_to}.init_app", ()))
     if call.star_kwargs:
         return None
     credentials = _true(keywords.get("supports_credentials")) or _true(config.get("CORS_SUPPORTS_CREDENTIALS"))
