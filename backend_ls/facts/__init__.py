@@ -309,7 +309,7 @@ class StatementCache:
         fresh: dict[tuple, StatementFacts] = {}
         known = self._nodes if self.nodes_keep_their_text else {}
         nodes: dict[int, tuple] = {}
-        statements = []
+        statements, result = [], []
         for node in module.children:
             if node.type == "endmarker":
                 continue
@@ -323,14 +323,19 @@ class StatementCache:
             nodes[id(node)] = seen
             key = (source, start, names)
             piece = self._pieces.get(key)
+            walked = piece
             if piece is None:
-                piece = dataclasses.replace(compute([node]), walk=None)
+                # Kept without its walk (the tree changes under it), but returned with it: the
+                # module-wide adapters merge the walks instead of walking the module again.
+                walked = compute([node])
+                piece = dataclasses.replace(walked, walk=None)
             fresh[key] = piece
             statements.append(Statement(key, piece, end))
+            result.append(walked)
         self._pieces = fresh  # what is not in this version of the text is gone
         self._nodes = nodes
         self.statements = statements
-        return [statement.facts for statement in statements]
+        return result
 
     def routes(self, inputs: tuple, compose) -> tuple:
         """The module's composed routes, the same tuple as last time when what they are composed of
