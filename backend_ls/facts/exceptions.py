@@ -69,7 +69,7 @@ class ExceptBlock:
 
 def except_blocks(module, walk: Walk) -> list[ExceptBlock]:
     functions = FunctionFinder(walk.functions)
-    calls = {call.span: call for call in walk.calls}
+    calls = walk.calls_by_span()
     scope = walk.module_scope
     blocks = []
     for node in walk.index(module).of_type("try_stmt"):

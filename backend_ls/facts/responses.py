@@ -108,7 +108,7 @@ class Response:
 
 def responses_in(module, walk: Walk) -> list[Response]:
     """Every `return <value>` in a function of the module."""
-    calls = {call.span: call for call in walk.calls}
+    calls = walk.calls_by_span()
     functions = FunctionFinder(walk.functions)
     found = []
     for node in walk.index(module).of_type("return_stmt"):
@@ -213,7 +213,7 @@ def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Respo
     status_node = headers_node = None
     shape, constructor, json, status_keyword, fixed = "value", None, None, None, None
     body_node = target_node
-    call = _call_of(target_node, calls, scope)
+    call = val.call_of(target_node, calls)
     if call is not None:
         constructor, arguments, keywords = call
         spec = CONSTRUCTORS.get(constructor or "")
@@ -313,11 +313,18 @@ def _argument(arguments, keywords, index, keyword):
 
 
 class _Values:
-    """`value_of`, once per node of a statement."""
+    """`value_of` (and `_call_of`), once per node of a statement."""
 
     def __init__(self, scope):
         self.scope = scope
         self.known: dict[int, Value] = {}
+        self.calls: dict[int, tuple | None] = {}
+
+    def call_of(self, node, calls: dict[Span, Call]):
+        key = id(node)
+        if key not in self.calls:
+            self.calls[key] = _call_of(node, calls, self.scope)
+        return self.calls[key]
 
     def __call__(self, node) -> Value:
         found = self.known.get(id(node))
@@ -336,7 +343,7 @@ def _body_facts(node, calls, val: _Values) -> tuple[tuple[tuple[str, Value], ...
         return _dict_fields(node, val)
     if node.type in ("string", "strings", "fstring"):
         return (), True, _text_of(node)
-    call = _call_of(node, calls, val.scope)
+    call = val.call_of(node, calls)
     if call is not None:
         qualname, arguments, keywords = call
         if qualname in JSONIFY or (qualname is None and _callee_is(node, "dict")):

@@ -28,7 +28,20 @@ _SPECIAL = _DEFINITIONS | _IMPORTS | _COMPREHENSION_HOLDERS | _CALLS | {*LOOPS, 
 
 
 def span_of(node) -> Span:
-    return Span(node.start_pos, node.end_pos)
+    """`Span(node.start_pos, node.end_pos)`: from its first leaf's start to its last leaf's end,
+    reached in two loops rather than parso's property per level."""
+    first = node
+    while not isinstance(first, Leaf):
+        first = first.children[0]
+    last = node
+    while not isinstance(last, Leaf):
+        last = last.children[-1]
+    value = last.value
+    if "\n" in value or "\r" in value:
+        end = last.end_pos  # a leaf that runs over lines: parso counts them
+    else:
+        end = (last.line, last.column + len(value))
+    return Span((first.line, first.column), end)
 
 
 def code_of(node) -> str:
@@ -91,10 +104,11 @@ def value_of(node, scope: Scope) -> Value:
     kind = node.type
     if kind == "name":  # the most common kind: a leaf, resolved without splitting it
         qualname = scope.lookup(node.value)
-        return Value(node.value, Span(node.start_pos, node.end_pos), "name",
+        line, column = node.line, node.column
+        return Value(node.value, Span((line, column), (line, column + len(node.value))), "name",
                      qualname=canonical(qualname) if qualname is not None else None)
     text = code_of(node)
-    span = Span(node.start_pos, node.end_pos)
+    span = span_of(node)
     if kind in _CALLS:
         base, trailers = trailers_of(node)
         last = trailers[-1] if trailers else None
@@ -223,9 +237,14 @@ class Walk:
 
     def call_at(self, span: Span) -> Call | None:
         """The call whose expression covers exactly `span`."""
+        return self.calls_by_span().get(span)
+
+    def calls_by_span(self) -> dict[Span, Call]:
+        """The calls by the span of their expression (the last one for a span two calls share);
+        made once for the adapters that look calls up by span."""
         if self._calls_by_span is None or len(self._calls_by_span) != len(self.calls):
             self._calls_by_span = {call.span: call for call in self.calls}
-        return self._calls_by_span.get(span)
+        return self._calls_by_span
 
 
 class TreeIndex:
