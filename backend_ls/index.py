@@ -133,6 +133,7 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
     same objects, never by equality alone (`(True, 1) == (1, 1)`)."""
     strings: dict[str, str] = {}
     points: dict[tuple[int, int], tuple[int, int]] = {}
+    spans: dict[tuple[int, int, int, int], Span] = {}
     composites: dict[tuple, object] = {}
     done: dict[int, tuple[object, object]] = {}  # id -> (the object, kept alive; what it became)
     assign = object.__setattr__
@@ -146,6 +147,10 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
                 return points.setdefault(value, value)
             items = tuple([item if item is None else share(item) for item in value])
             return composites.setdefault((tuple, *map(id, items)), items)
+        if kind is Span:
+            numbers = (value.start_line, value.start_column, value.end_line, value.end_column)
+            if all(type(number) is int for number in numbers):
+                return spans.setdefault(numbers, value)
         seen = done.get(id(value))
         if seen is not None:
             return seen[1]
@@ -556,7 +561,8 @@ class WorkspaceIndex:
             # module's facts or what other modules export change.
             cached = self._routes.get(key)
             stamp = (self._generation, self._foreign_generation)
-            if cached is not None and cached[0] is facts and cached[1] == stamp:
+            if cached is not None and cached[1] == stamp and _same_route_inputs(cached[0], facts):
+                self._routes[key] = (facts, *cached[1:])
                 return cached[2]
             own = {}
             for route in facts.routes:  # recompose from each route's own parts only
@@ -644,6 +650,15 @@ class WorkspaceIndex:
     def all_routes(self) -> list[tuple[str, Route]]:
         with self._lock:
             return [(path, route) for path, module in sorted(self.modules.items()) for route in self.routes_of(path, module.facts)]
+
+
+def _same_route_inputs(old: ModuleFacts, new: ModuleFacts) -> bool:
+    """Whether two versions of a module's facts compose the same routes: the same route facts (the
+    editor keeps the very tuple while they are unchanged, facts/__init__.py) and the same classes
+    and functions, which Django's URL patterns route to."""
+    if old is new:
+        return True
+    return old.routes is new.routes and old.classes == new.classes and old.functions == new.functions
 
 
 def _own_only(route: Route) -> Route:

@@ -58,7 +58,16 @@ class Reads:
 
     def name(self, qualname: str | None) -> None:
         if qualname:
-            self.keys.update(self.analysis.definers(qualname.split(".", 1)[0]))
+            self.keys.update(statement.key for statement in self.analysis.definers(qualname.split(".", 1)[0]))
+
+    def statements_defining(self, qualname: str | None) -> list[Statement] | None:
+        """The statements that hold a function (those defining its top-level name), recorded as
+        read; None when no statement defines it (module-level code: read it from the whole)."""
+        if not qualname:
+            return None
+        holders = self.analysis.definers(qualname.split(".", 1)[0])
+        self.keys.update(statement.key for statement in holders)
+        return holders or None
 
     def position(self, point) -> None:
         statement = self.analysis.statement_at(point)
@@ -117,17 +126,30 @@ class StatementView(ModuleFacts):
     reads: Reads
     own_models: tuple
 
+    # Read from the statements that hold them, not from indexes of the whole module's facts, which
+    # are new on every keystroke and cost the module's size to build.
     def calls_in(self, function: str, *, nested: bool = False):
-        self.reads.name(function)
-        return self.whole.calls_in(function, nested=nested)
+        holders = self.reads.statements_defining(function)
+        if holders is None:
+            return self.whole.calls_in(function, nested=nested)
+        prefix = function + "."
+        return [
+            call for statement in holders for call in statement.facts.calls
+            if call.function == function or (nested and (call.function or "").startswith(prefix))
+        ]
 
     def body_of(self, function: str):
-        self.reads.name(function)
-        return self.whole.body_of(function)
+        holders = self.reads.statements_defining(function)
+        if holders is None:
+            return self.whole.body_of(function)
+        return next((body for statement in holders for body in statement.facts.bodies if body.function == function), None)
 
     def call_at(self, span):
-        self.reads.position(span.start)
-        return self.whole.call_at(span)
+        statement = self.reads.analysis.statement_at(span.start)
+        if statement is None:
+            return self.whole.call_at(span)
+        self.reads.keys.add(statement.key)
+        return next((call for call in statement.facts.calls if call.span == span), None)
 
 
 def statement_view(facts: ModuleFacts, statements: list[Statement], routes: list[Route], reads: Reads) -> StatementView:
@@ -160,22 +182,33 @@ class _Analysis:
 
     def __init__(self, facts: ModuleFacts, statements: list[Statement]):
         self.facts, self.statements = facts, statements
-        self._definers: dict[str, list[tuple]] | None = None
+        self._definers: dict[str, list[Statement]] | None = None
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
+        self._still: dict[tuple, bool] = {}
 
-    def definers(self, name: str) -> list[tuple]:
+    def definers(self, name: str) -> list[Statement]:
+        """The statements defining a top-level name (a function or a class), in order."""
         if self._definers is None:
             self._definers = {}
             for statement in self.statements:
                 for qualname in (*statement.facts.functions, *statement.facts.class_defs):
-                    if "." not in qualname:
-                        self._definers.setdefault(qualname, []).append(statement.key)
+                    holders = self._definers.setdefault(qualname, []) if "." not in qualname else None
+                    if holders is not None and (not holders or holders[-1] is not statement):
+                        holders.append(statement)
         return self._definers.get(name, [])
 
     def statement_at(self, point) -> Statement | None:
         number = _statement_at(self._ends, point)
         return self.statements[number] if number is not None else None
+
+    def still(self, compute, value) -> bool:
+        """Whether a module-wide value read by an earlier analysis is still the same; asked by
+        every group that read it, answered once per value."""
+        key = (compute, id(value))
+        if key not in self._still:
+            self._still[key] = self.module_wide(compute) == value
+        return self._still[key]
 
     def module_wide(self, compute):
         if compute not in self._values:
@@ -354,6 +387,4 @@ class _Kept:
     read_values: tuple  # (computation, value) of the module-wide values they asked for
 
     def valid(self, keys: frozenset, analysis: _Analysis) -> bool:
-        return self.read_statements <= keys and all(
-            analysis.module_wide(compute) == value for compute, value in self.read_values
-        )
+        return self.read_statements <= keys and all(analysis.still(compute, value) for compute, value in self.read_values)

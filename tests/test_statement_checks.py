@@ -90,3 +90,31 @@ def test_an_edit_in_one_handler_keeps_the_other_handlers_findings():
     assert codes_at(first, "SVC001") == [5, 9] and codes_at(second, "SVC001") == [9]
     kept = [f for f in second if f.code == "SVC001"][0]
     assert kept is [f for f in first if f.code == "SVC001"][1]  # reused, not recomputed
+
+
+def test_a_name_defined_twice_in_one_statement_is_read_once():
+    source = """\
+        import sys
+
+        from flask import Flask, abort
+        from flask_login import current_user
+
+        app = Flask(__name__)
+
+        if sys.platform == "win32":
+            def prepare():
+                if not current_user.is_authenticated:
+                    abort(401)
+        else:
+            def prepare():
+                if not current_user.is_authenticated:
+                    abort(401)
+
+        app.before_request(prepare)
+
+
+        @app.post("/orders")
+        def create_order():
+            return "", 201
+        """
+    assert_each_version_like_fresh(source, source.replace("create_order", "create_orders"), code="SEC001")

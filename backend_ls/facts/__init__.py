@@ -299,6 +299,7 @@ class StatementCache:
         self.statements: list[Statement] = []  # the last analysis's, in order (statement checks read them)
         self.wide: WideFacts | None = None  # the same object as long as the module's outline is unchanged
         self._routes: tuple[tuple, tuple] | None = None
+        self._names: _Hashed | None = None
         # Set by the editor when its parser keeps the nodes of the statements an edit did not touch,
         # with their text: their source and outline are then read once, not on every keystroke.
         self.nodes_keep_their_text = False
@@ -306,6 +307,12 @@ class StatementCache:
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
+        # Part of every statement's key, and as long as the module has names: the same object
+        # while it is equal, with its hash kept, so keys hash without walking it.
+        if self._names is not None and self._names.value == names:
+            names = self._names
+        else:
+            names = self._names = _Hashed(names)
         fresh: dict[tuple, StatementFacts] = {}
         known = self._nodes if self.nodes_keep_their_text else {}
         nodes: dict[int, tuple] = {}
@@ -371,6 +378,22 @@ class StatementCache:
         self._wide = (key, wide)
         self.wide = wide
         return wide
+
+
+class _Hashed:
+    """A value that computes its hash once."""
+
+    __slots__ = ("value", "_hash")
+
+    def __init__(self, value):
+        self.value = value
+        self._hash = hash(value)
+
+    def __hash__(self) -> int:
+        return self._hash
+
+    def __eq__(self, other) -> bool:
+        return self is other or (isinstance(other, _Hashed) and self._hash == other._hash and self.value == other.value)
 
 
 def _source(lines: list[str], node) -> str:
