@@ -6,6 +6,7 @@ be cached, compared and handed to rules that know nothing about parso.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import TYPE_CHECKING
@@ -27,8 +28,32 @@ if TYPE_CHECKING:
     from backend_ls.facts.with_blocks import WithBlock
 
 
+class Fact:
+    """Base of the fact classes: immutable values, pickled as their class and their fields.
+
+    The workspace index loads thousands of modules' facts from its cache; the dataclass default
+    for frozen classes with slots sets each field in a Python loop that looks the fields up again
+    for every object, which took most of the loading time. Unpickling calls the class instead."""
+
+    __slots__ = ()
+
+    def __reduce__(self):
+        return (type(self), _field_values(self))
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def _field_values(fact) -> tuple:
+    cls = type(fact)
+    names = _FIELD_NAMES.get(cls)
+    if names is None:
+        names = _FIELD_NAMES[cls] = tuple(each.name for each in dataclasses.fields(cls))
+    return tuple([getattr(fact, name) for name in names])
+
+
 @dataclass(frozen=True, slots=True)
-class Value:
+class Value(Fact):
     """An expression as the facts layer understands it."""
 
     text: str
@@ -54,7 +79,7 @@ class Value:
 
 
 @dataclass(frozen=True, slots=True)
-class Call:
+class Call(Fact):
     """One call expression."""
 
     callee: str | None  # the callee as written, when it is a dotted name: "db.session.add"
@@ -96,15 +121,15 @@ class Call:
 
 
 @dataclass(frozen=True, slots=True)
-class Parameter:
+class Parameter(Fact):
     name: str
     span: Span
     annotation: Value | None
     default: Value | None
 
 
-@dataclass(frozen=True)
-class Function:
+@dataclass(frozen=True, slots=True)
+class Function(Fact):
     """A function or method definition."""
 
     name: str
@@ -120,7 +145,7 @@ class Function:
 
 
 @dataclass(frozen=True, slots=True)
-class PathPart:
+class PathPart(Fact):
     """One literal piece of a route's full path: a prefix or the route's own string."""
 
     text: str | None  # None when it is not a literal (built at run time)
@@ -131,8 +156,8 @@ class PathPart:
     module: str | None = None
 
 
-@dataclass(frozen=True)
-class Route:
+@dataclass(frozen=True, slots=True)
+class Route(Fact):
     framework: str  # "flask", "fastapi"
     methods: tuple[str, ...] | None  # upper case; None when it cannot be decided statically
     methods_explicit: bool  # False when the framework's default methods apply
@@ -188,7 +213,7 @@ def join_path(pieces) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Assignment:
+class Assignment(Fact):
     """`target = value` (or `target: T = value`), at any level."""
 
     target: str  # as written: "DEBUG", "app.debug", 'app.config["DEBUG"]'
@@ -201,8 +226,8 @@ class Assignment:
     class_name: str | None = None  # qualified name of the class whose body holds it directly
 
 
-@dataclass(frozen=True)
-class ClassDef:
+@dataclass(frozen=True, slots=True)
+class ClassDef(Fact):
     """A class statement: its name and the base classes it lists."""
 
     name: str
@@ -290,8 +315,8 @@ class ModuleFacts:
         return index
 
 
-@dataclass(frozen=True)
-class Loop:
+@dataclass(frozen=True, slots=True)
+class Loop(Fact):
     """A `for` statement: `for key, value in data.items():`."""
 
     targets: tuple[str, ...]  # the names it binds
@@ -300,8 +325,8 @@ class Loop:
     function: str | None  # qualified name of the enclosing function
 
 
-@dataclass(frozen=True)
-class RouterDef:
+@dataclass(frozen=True, slots=True)
+class RouterDef(Fact):
     """An application, blueprint or router object created in a module: `bp = Blueprint(...)`."""
 
     name: str  # the variable it is bound to
@@ -312,8 +337,8 @@ class RouterDef:
     span: Span
 
 
-@dataclass(frozen=True)
-class Registration:
+@dataclass(frozen=True, slots=True)
+class Registration(Fact):
     """`parent.register_blueprint(child, url_prefix=...)` / `parent.include_router(child, prefix=...)`."""
 
     parent: str  # as written: "app"
@@ -329,8 +354,8 @@ class Registration:
     span: Span
 
 
-@dataclass(frozen=True)
-class RequestHook:
+@dataclass(frozen=True, slots=True)
+class RequestHook(Fact):
     """A function run before every request of an app or blueprint (`@app.before_request`)."""
 
     owner: str  # the app or blueprint variable, as written
@@ -346,8 +371,8 @@ class RequestHook:
 # statically is None. Names of ORM types and flags follow the ORM's own spelling.
 
 
-@dataclass(frozen=True)
-class ModelBase:
+@dataclass(frozen=True, slots=True)
+class ModelBase(Fact):
     """One entry of a model class's base list."""
 
     text: str  # as written: "Base", "db.Model", "TimestampMixin"
@@ -361,8 +386,8 @@ class ModelBase:
     kind: str | None
 
 
-@dataclass(frozen=True)
-class Column:
+@dataclass(frozen=True, slots=True)
+class Column(Fact):
     """A column a model declares: SQLAlchemy Column / mapped_column / Mapped[...], a SQLModel field,
     a Django field that holds a value (ForeignKey and OneToOneField included)."""
 
@@ -390,8 +415,8 @@ class Column:
     python_type_span: Span | None = None
 
 
-@dataclass(frozen=True)
-class Relationship:
+@dataclass(frozen=True, slots=True)
+class Relationship(Fact):
     """A relationship attribute: SQLAlchemy relationship(), SQLModel Relationship(), Django
     ForeignKey / OneToOneField / ManyToManyField."""
 
@@ -412,8 +437,8 @@ class Relationship:
     keywords: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class TableIndex:
+@dataclass(frozen=True, slots=True)
+class TableIndex(Fact):
     """An index or constraint declared for the table: `__table_args__` (or a module-level
     `Index(..., Model.col)`), Django `Meta.indexes` / `constraints` / `unique_together` / `index_together`."""
 
@@ -425,8 +450,8 @@ class TableIndex:
     span: Span
 
 
-@dataclass(frozen=True)
-class Model:
+@dataclass(frozen=True, slots=True)
+class Model(Fact):
     """A class that maps a table, or an abstract model or mixin that gives columns to one."""
 
     name: str
