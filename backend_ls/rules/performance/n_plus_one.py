@@ -20,6 +20,7 @@ SQLALCHEMY_ORMS = ("sqlalchemy", "flask_sqlalchemy", "sqlmodel")
 
 class NPlusOne(Rule):
     code = "PERF001"
+    scope = "statement"
 
     def check(self, context):
         facts = context.facts

@@ -6,6 +6,7 @@ from backend_ls.facts.model import Call, Value
 from backend_ls.facts.modules import is_development_module, is_settings_module
 from backend_ls.fixes import environ_reference, replace
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.statement_checks import whole_module
 
 FLASK_APP = "flask.Flask()"
 ASGI_APP = "fastapi.FastAPI()"  # Starlette's application resolves to the same name
@@ -25,13 +26,14 @@ MESSAGES["starlette"] = MESSAGES["fastapi"]
 
 class DebugEnabled(Rule):
     code = "SEC004"
+    scope = "statement"
 
     def check(self, context):
         facts, root = context.facts, context.settings.root
         if is_development_module(facts.path, root):
             return
         found = list(self._calls(context)) + list(self._assignments(context))
-        if is_settings_module(facts, root):
+        if is_settings_module(whole_module(facts), root):  # what the module assigns at its top level
             found.extend(self._django_setting(context))
         seen = set()
         for framework, value in sorted(found, key=lambda item: item[1].span):
