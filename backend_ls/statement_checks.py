@@ -185,7 +185,8 @@ class _Analysis:
         self._definers: dict[str, list[Statement]] | None = None
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
-        self._still: dict[tuple, bool] = {}
+        self._still: dict[int, bool] = {}  # id of a kept tuple of values -> whether they still hold
+        self._objects: dict[tuple, tuple] = {}
 
     def definers(self, name: str) -> list[Statement]:
         """The statements defining a top-level name (a function or a class), in order."""
@@ -202,13 +203,23 @@ class _Analysis:
         number = _statement_at(self._ends, point)
         return self.statements[number] if number is not None else None
 
-    def still(self, compute, value) -> bool:
-        """Whether a module-wide value read by an earlier analysis is still the same; asked by
-        every group that read it, answered once per value."""
-        key = (compute, id(value))
-        if key not in self._still:
-            self._still[key] = self.module_wide(compute) == value
-        return self._still[key]
+    def still_all(self, values: tuple) -> bool:
+        """Whether the module-wide values an earlier analysis read are all still the same. Groups
+        checked in one analysis read the same values: they share one tuple (`one_object`), and
+        it is compared once per analysis, not once per group."""
+        if not values:
+            return True
+        answer = self._still.get(id(values))
+        if answer is None:
+            answer = all(self.module_wide(compute) == value for compute, value in values)
+            self._still[id(values)] = answer
+        return answer
+
+    def one_object(self, values: tuple) -> tuple:
+        """The same tuple object for equal (computation, value) pairs read in this analysis."""
+        key = tuple((compute, id(value)) for compute, value in values)
+        kept = self._objects.setdefault(key, values)
+        return kept
 
     def module_wide(self, compute):
         if compute not in self._values:
@@ -377,7 +388,7 @@ class KeptFindings:
                 problems.append(f"{rule.code} failed on {context.path}: {error!r}")
                 failed = True
         own = {statement.key for statement in statements}
-        return _Kept(tuple(found), frozenset(reads.keys - own), tuple(reads.values.items())), failed
+        return _Kept(tuple(found), frozenset(reads.keys - own), analysis.one_object(tuple(reads.values.items()))), failed
 
 
 @dataclasses.dataclass(frozen=True)
@@ -387,4 +398,4 @@ class _Kept:
     read_values: tuple  # (computation, value) of the module-wide values they asked for
 
     def valid(self, keys: frozenset, analysis: _Analysis) -> bool:
-        return self.read_statements <= keys and all(analysis.still(compute, value) for compute, value in self.read_values)
+        return (not self.read_statements or self.read_statements <= keys) and analysis.still_all(self.read_values)

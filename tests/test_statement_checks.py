@@ -118,3 +118,27 @@ def test_a_name_defined_twice_in_one_statement_is_read_once():
             return "", 201
         """
     assert_each_version_like_fresh(source, source.replace("create_order", "create_orders"), code="SEC001")
+
+
+FACTORY = """\
+from flask import Flask
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+
+app = Flask(__name__)
+
+
+def configure():
+    Limiter(get_remote_address, app=app, default_limits={limits})
+
+
+@app.post("/login")
+def login():
+    pass
+"""
+
+
+def test_a_module_wide_value_set_in_a_function_body_edited_elsewhere():
+    limited = FACTORY.format(limits='["9 per hour"]')
+    unlimited = FACTORY.format(limits='[]           ')  # as long: nothing moves
+    assert assert_each_version_like_fresh(limited, unlimited, limited, code="SEC002") == [[], [12], []]
