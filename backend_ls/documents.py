@@ -23,8 +23,9 @@ from backend_ls.splice import StatementTree
 class DocumentParser:
     def __init__(self):
         self._trees: dict[str, StatementTree] = {}
-        # How the last parse was done ("full", "statements", "diff", "unchanged"), and how often
-        # each way was taken: for tests and benchmarks.
+        # How the last parse was done, and how often each way was taken (for tests and
+        # benchmarks): "full", "unchanged", "body" (statements of a top-level body re-parsed),
+        # "statements" (top-level statements re-parsed), "diff" (parso's diff parser).
         self.last_parse_kind: str | None = None
         self.kinds: Counter = Counter()
 
@@ -36,16 +37,16 @@ class DocumentParser:
             kind = "full"
         elif tree.text == text:
             kind = "unchanged"
-        elif tree.splice(text):
-            kind = "statements"
         else:
-            # The diff parser directly rather than `parse(diff_cache=True)`: parso's cache of
-            # trees by path is global and may drop an entry, and this tree is ours to keep.
-            module = DiffParser(grammar()._pgen_grammar, grammar()._tokenizer, tree.module).update(
-                old_lines=split_lines(tree.text, keepends=True), new_lines=split_lines(text, keepends=True)
-            )
-            tree.reset(text, module)
-            kind = "diff"
+            kind = tree.splice(text)
+            if kind is None:
+                # The diff parser directly rather than `parse(diff_cache=True)`: parso's cache of
+                # trees by path is global and may drop an entry, and this tree is ours to keep.
+                module = DiffParser(grammar()._pgen_grammar, grammar()._tokenizer, tree.module).update(
+                    old_lines=split_lines(tree.text, keepends=True), new_lines=split_lines(text, keepends=True)
+                )
+                tree.reset(text, module)
+                kind = "diff"
         self.last_parse_kind = kind
         self.kinds[kind] += 1
         return tree.module
@@ -54,7 +55,7 @@ class DocumentParser:
     def kept_untouched_statements(self) -> bool:
         """Whether the last parse kept the nodes of the top-level statements the edit did not
         touch, text unchanged (positions may have moved): the diff parser may change a node it keeps."""
-        return self.last_parse_kind in ("statements", "unchanged")
+        return self.last_parse_kind in ("body", "statements", "unchanged")
 
     def forget(self, key: str) -> None:
         self._trees.pop(key, None)

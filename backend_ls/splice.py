@@ -1,4 +1,4 @@
-"""Re-parse only the top-level statements an edit touched, and splice them into the previous tree.
+"""Re-parse only the statements an edit touched, and splice them into the previous tree.
 
 parso tokenizes and parses left to right. Just before a token that starts a top-level statement at
 column 0, right after a real NEWLINE token, its state is always the same: no open bracket, string,
@@ -7,7 +7,7 @@ left to omit either). Call such a token a seam. If both ends of the changed text
 old tree and in the new text, the new tree is: the old statements before the first seam, a parse
 of the text between the seams on its own (tokenized from that line on), and the old statements
 from the second seam on, moved by the lines the edit added or removed. `StatementTree.splice`
-proves the seams before it trusts them, and declines (returns False) when it cannot; the caller
+proves the seams before it trusts them, and declines (returns None) when it cannot; the caller
 then parses some other way.
 
 Left seam: the statement before the re-parsed text ends with a NEWLINE token, and the first token
@@ -20,10 +20,15 @@ Right seam: the first token of an unchanged statement after the edit, at column 
 token in the old tree, must also start a top-level statement at column 0 after a NEWLINE token in
 the parse of the new text. The re-parsed text therefore runs on to that token (and stops after it:
 what follows it cannot change how the text before it parses).
+
+One level down, the statements of a top-level `def` or `class` body have seams too, at the body's
+column (see `_splice_in_body`): an edit inside a function re-parses the statement of its body it
+touched, not the whole function.
 """
 
 from __future__ import annotations
 
+import copy
 from bisect import bisect_right
 from dataclasses import dataclass, field
 from itertools import accumulate
@@ -37,6 +42,10 @@ from parso.utils import split_lines
 # comes next starts a new statement (unlike `if`, `for`, `while`, `try`, `async for`).
 _COMPLETE = frozenset({"simple_stmt", "funcdef", "classdef", "decorated", "with_stmt", "newline"})
 
+# Parsed before the statements of a top-level body: it puts the body's indentation on the
+# tokenizer's stack and a suite on the parser's, as the real header does.
+_STAND_IN = "class _:\n"
+_INDENTATION_ERRORS = frozenset({"INDENT", "DEDENT", "ERROR_DEDENT"})
 _ATTEMPTS = 8  # parses of a widening range before one edit gives up
 # Tokens parsed for one edit, over all attempts: at least _MIN_TOKENS, or one per _TEXT_PER_TOKEN
 # characters of the text. A token costs parso about 5 µs; past this, its diff parser is cheaper.
@@ -82,26 +91,30 @@ class StatementTree:
         # "\r", so a text with one never takes the statement path.
         self.starts = None if _lone_carriage_returns(text) else _region_starts(text, module)
 
-    def splice(self, new: str) -> bool:
-        """Update the module to `new` by re-parsing the statements the edit touched; False (and
+    def splice(self, new: str) -> str | None:
+        """Update the module to `new` by re-parsing the statements the edit touched: "body" when
+        they were statements of a top-level body, "statements" when top-level ones; None (and
         nothing changed) when that is not proven to give the tree a full parse gives."""
         try:
             return self._splice_text(new)
         except _OverBudget:
-            return False
+            return None
 
-    def _splice_text(self, new: str) -> bool:
+    def _splice_text(self, new: str) -> str | None:
         if self.starts is None:
-            return False
+            return None
         old, children, starts = self.text, self.module.children, self.starts
         prefix = _common_prefix(old, new)
         suffix = _common_suffix(old, new, min(len(old), len(new)) - prefix)
         changed_end = len(old) - suffix  # old[prefix:changed_end] became new[prefix:len(new) - suffix]
         if "\r" in new and _lone_carriage_returns(new, max(0, prefix - 1), len(new) - suffix + 1):
-            return False
+            return None
         moved = len(new) - len(old)
         last = len(children) - 1  # the endmarker
         budget = [max(_MIN_TOKENS, len(new) // _TEXT_PER_TOKEN)]
+        if self._splice_in_body(new, prefix, changed_end, moved, budget):
+            self.text = new
+            return "body"
 
         first = bisect_right(starts, prefix) - 1
         after = bisect_right(starts, changed_end) - 1
@@ -130,7 +143,7 @@ class StatementTree:
             parsed = None if start and chunk.startswith("\ufeff") else self._parse(chunk, line, budget)
             if parsed is None or not self._left_seam_holds(first, parsed):
                 if first == 0:
-                    return False
+                    return None
                 first -= 1
                 continue
             if sentinel is None:
@@ -138,7 +151,7 @@ class StatementTree:
                 self._splice(first, last + 1, parsed.children)
                 self.starts[first:] = _chunk_starts(parsed.children, start, line, chunk)
                 break
-            index = _right_seam(sentinel, parsed, len(chunk) - len(sentinel.value), line, chunk)
+            index = _right_seam(sentinel, parsed.children[:-1], len(chunk) - len(sentinel.value), line, chunk)
             if index is None:
                 if stash is not None:
                     stashed = False  # its text is there, but not at a seam (yet): parse to the end
@@ -167,9 +180,133 @@ class StatementTree:
             ]
             break
         else:
-            return False
+            return None
         self.text = new
-        return True
+        return "statements"
+
+    def _splice_in_body(self, new: str, prefix: int, changed_end: int, moved: int, budget: list[int]) -> bool:
+        """When the edit lies inside the body of one top-level `def` or `class`, re-parse only the
+        statements of that body it touched. They are parsed under a stand-in header (`class _:`)
+        that gives the tokenizer and the parser the state they have at a seam of the real body:
+        the body's indentation on the stack, inside a suite that has its NEWLINE and INDENT (the
+        suite's place in the grammar is the same whatever statement it belongs to, and error
+        recovery stops at the innermost suite). The seams are those of the top level, at the
+        body's column instead of 0; the right one may also be the next top-level statement, when
+        the edit is in the body's last statement. False when the edit is elsewhere or no seam
+        holds: the top level then takes the edit."""
+        children, starts = self.module.children, self.starts
+        index = bisect_right(starts, prefix) - 1
+        if index and prefix <= self._token_offset(index):
+            index -= 1  # text put in the blank lines after a body may go on with it
+        if index >= len(children) - 1 or (index and not _ends_with_newline(children[index - 1])):
+            return False
+        if changed_end > self._token_offset(index + 1):
+            return False
+        top = children[index]
+        definition = top.children[-1] if top.type == "decorated" else top
+        if definition.type not in ("funcdef", "classdef") or definition.start_pos[1] != 0 or top.start_pos[1] != 0:
+            return False
+        suite = definition.children[-1]
+        if suite.type != "suite":
+            return False
+        body = suite.children[1:]
+        column = body[0].get_first_leaf().column
+        region = self.text[starts[index]:starts[index + 1]]
+        line_starts = list(accumulate((len(part) + 1 for part in region.split("\n")), initial=starts[index]))
+        top_line = top.get_first_leaf().line - top.get_first_leaf().prefix.count("\n")
+        body_starts = [
+            line_starts[end_line - top_line] + end_column
+            for end_line, end_column in (node.get_last_leaf().end_pos for node in suite.children[:-1])
+        ]
+        first = bisect_right(body_starts, prefix) - 1
+        after = bisect_right(body_starts, changed_end) - 1
+        if first < 0 or after < 0:
+            return False
+
+        def token_offset(at: int) -> int:
+            return body_starts[at] + len(body[at].get_first_leaf().prefix)
+
+        def seam_candidate(at: int) -> bool:
+            token = body[at].get_first_leaf()
+            offset = token_offset(at) + moved
+            return (
+                token.column == column
+                and _ends_with_newline(body[at - 1] if at else suite.children[0])
+                and new.rfind("\n", 0, offset) == offset - column - 1
+            )
+
+        if after < len(body) and token_offset(after) < changed_end:
+            after += 1
+        widen = 1
+        for _ in range(_ATTEMPTS):
+            while first > 0 and not _ends_with_newline(body[first - 1]):
+                first -= 1
+            while after < len(body) and not seam_candidate(after):
+                after += 1
+            if not _indentation_intact(body[:after]):
+                return False
+            if after < len(body):
+                sentinel, end = body[after].get_first_leaf(), token_offset(after) + moved
+            elif index + 1 < len(children) - 1 and self._right_seam_candidate(index + 1, new, moved):
+                sentinel, end = children[index + 1].get_first_leaf(), self._token_offset(index + 1) + moved
+            else:
+                return False
+            end += len(sentinel.value)
+            start = body_starts[first]
+            line = (body[first - 1] if first else suite.children[0]).end_pos[0]
+            text = new[start:end]
+            parsed = self._parse(_STAND_IN + text, line - 1, budget)
+            stand_in = parsed.children[0]
+            if stand_in.type != "classdef" or stand_in.children[-1].type != "suite":
+                return False  # the edit ends the body early: a matter for the top level
+            statements = stand_in.children[-1].children[1:]
+            token = statements[0].get_first_leaf()
+            old = body[first].get_first_leaf()
+            if token.column != column or not (
+                first == 0
+                or _complete(body[first - 1])
+                or (token.type, token.value, token.start_pos) == (old.type, old.value, old.start_pos)
+            ):
+                if first == 0:
+                    return False
+                first -= 1
+                continue
+            if after < len(body):  # the sentinel starts a statement of the body
+                at = _right_seam(sentinel, statements, len(text) - len(sentinel.value), line, text, column)
+                if at is None:
+                    after = min(after + widen, len(body))
+                    widen *= 2
+                    continue
+                if not _indentation_intact(statements[:at]):
+                    return False
+                reparsed, nodes = statements[at].get_first_leaf(), statements[:at]
+            else:  # the sentinel starts the next top-level statement: the body ends before it
+                if _right_seam(sentinel, parsed.children[:2], len(text) - len(sentinel.value), line, text) != 1:
+                    return False
+                reparsed, nodes = parsed.children[1].get_first_leaf(), statements
+            shift = reparsed.line - sentinel.line
+            sentinel.prefix = reparsed.prefix
+            if shift:
+                _shift(body[after:], shift, {})  # not in the cache, which holds top-level statements
+                _shift(children[index + 1:], shift, self._leaves)
+            for node in nodes:
+                node.parent = suite
+            suite.children[1 + first:1 + after] = nodes
+            # A new node for the top-level statement: the editor's facts cache holds on to the ones
+            # it saw, and this one's text changed.
+            renewed = copy.copy(top)
+            renewed.children = list(top.children)
+            for child in renewed.children:
+                child.parent = renewed
+            children[index] = renewed
+            self._leaves.pop(top, None)
+            self.module._used_names = None
+            following = [offset + moved for offset in starts[index + 1:]]
+            if after == len(body):
+                following[0] = start + len(text) - len(sentinel.value) - len(sentinel.prefix)
+            self.starts[index + 1:] = following
+            return True
+        return False
 
     # -- the seams ---------------------------------------------------------------------------
 
@@ -256,9 +393,13 @@ def _follow(nodes: list, sentinel, reparsed, cache: dict) -> None:
     shift = reparsed.line - sentinel.line
     sentinel.prefix = reparsed.prefix
     if shift:
-        for node in nodes:
-            for leaf in _leaves_of(node, cache):
-                leaf.line += shift
+        _shift(nodes, shift, cache)
+
+
+def _shift(nodes: list, shift: int, cache: dict) -> None:
+    for node in nodes:
+        for leaf in _leaves_of(node, cache):
+            leaf.line += shift
 
 
 def _counted(tokens, budget: list[int]):
@@ -271,19 +412,19 @@ def _counted(tokens, budget: list[int]):
     budget[0] = left
 
 
-def _right_seam(sentinel, parsed, offset: int, line: int, chunk: str):
-    """The position, among the re-parsed children, of the one that starts with `sentinel`'s token
-    at `offset` of the chunk, if it starts a statement there after a NEWLINE token; else None."""
-    position = (line + chunk.count("\n", 0, offset), 0)
-    children = parsed.children
-    for at in range(len(children) - 2, -1, -1):  # the sentinel's statement is near the end
-        token = children[at].get_first_leaf()
+def _right_seam(sentinel, statements: list, offset: int, line: int, text: str, column: int = 0):
+    """The position, among the re-parsed `statements`, of the one that starts with `sentinel`'s
+    token, at `offset` of the re-parsed `text` (which begins on `line`) and at `column`, if it
+    starts a statement there after a NEWLINE token; else None."""
+    position = (line + text.count("\n", 0, offset), column)
+    for at in range(len(statements) - 1, -1, -1):  # the sentinel's statement is near the end
+        token = statements[at].get_first_leaf()
         if token.start_pos < position:
             return None
         if token.start_pos == position:
             if token.type != sentinel.type or token.value != sentinel.value:
                 return None
-            if at and not _ends_with_newline(children[at - 1]):
+            if at and not _ends_with_newline(statements[at - 1]):
                 return None
             return at
     return None
@@ -293,6 +434,14 @@ def _ends_in_open_string(parsed) -> bool:
     """The chunk ends inside a string that spans lines (an unterminated triple-quoted one)."""
     leaf = parsed.children[-1].get_previous_leaf()
     return leaf is not None and leaf.type == "error_leaf" and "\n" in leaf.value
+
+
+def _indentation_intact(statements: list) -> bool:
+    """No statement of a body's suite is an indentation error. An unexpected indent, or a dedent to
+    a column the tokenizer never indented to (which rewrites the body's own level on its stack),
+    leaves the tokenizer and parser in a state the body's column alone does not tell: such errors
+    always land in the innermost suite, as one of its statements."""
+    return not any(node.type == "error_leaf" and node.token_type in _INDENTATION_ERRORS for node in statements)
 
 
 def _complete(node) -> bool:
