@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Call, Value
-from backend_ls.facts.responses import FunctionFinder, split_trailers
+from backend_ls.facts.responses import split_trailers
 from backend_ls.facts.walk import Walk, code_of, span_of, value_of
 from backend_ls.positions import Span
 
@@ -68,7 +68,7 @@ class ExceptBlock:
 
 
 def except_blocks(module, walk: Walk) -> list[ExceptBlock]:
-    functions = FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     calls = walk.calls_by_span()
     scope = walk.module_scope
     blocks = []

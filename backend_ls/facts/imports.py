@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from backend_ls.facts.responses import _FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
 
@@ -30,7 +29,7 @@ class Import:
 
 
 def imports_in(module, walk: Walk) -> list[Import]:
-    functions = _FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     result = []
     for node in walk.index(module).of_types(IMPORTS):
         function = functions.at(node.start_pos)

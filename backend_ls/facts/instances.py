@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from backend_ls.facts.names import Arguments
 from backend_ls.facts.model import Function
-from backend_ls.facts.responses import FunctionFinder, split_trailers
+from backend_ls.facts.responses import split_trailers
 from backend_ls.facts.walk import Walk, code_of, span_of
 from backend_ls.positions import Point, Span
 
@@ -62,7 +62,7 @@ class Instance:
 
 
 def instances_in(module, walk: Walk) -> list[Instance]:
-    functions = FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     found: list[Instance] = []
     for function in walk.functions.values():
         found.extend(_parameters(function))

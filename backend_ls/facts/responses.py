@@ -12,16 +12,15 @@ function is a route handler: the checks combine these facts with the routes.
 from __future__ import annotations
 
 import ast
-import bisect
 import re
 from dataclasses import dataclass
 from http import HTTPStatus
 
 from backend_ls.facts import django, drf
-from backend_ls.facts.model import Call, Function, ModuleFacts, Route, Value
+from backend_ls.facts.model import Call, ModuleFacts, Route, Value
 from backend_ls.facts.names import Arguments, trailers_of
 from backend_ls.facts.walk import Walk, code_of, span_of, value_of
-from backend_ls.positions import Point, Span
+from backend_ls.positions import Span
 
 
 @dataclass(frozen=True)
@@ -109,7 +108,7 @@ class Response:
 def responses_in(module, walk: Walk) -> list[Response]:
     """Every `return <value>` in a function of the module."""
     calls = walk.calls_by_span()
-    functions = FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     found = []
     for node in walk.index(module).of_type("return_stmt"):
         function = functions.at(node.start_pos)
@@ -168,35 +167,6 @@ def split_trailers(node):
     if any(getattr(trailer, "type", None) != "trailer" for trailer in trailers):
         return base, []
     return base, trailers
-
-
-class FunctionFinder:
-    """The innermost function whose body holds a position: a binary search among the functions
-    sorted by start, then up through the enclosing ones (functions nest, they never overlap)."""
-
-    def __init__(self, functions: dict[str, Function]):
-        self.functions = sorted((f for f in functions.values() if f.end is not None), key=lambda f: f.def_span.start)
-        self.starts = [function.def_span.start for function in self.functions]
-        self.parents: list[int] = []
-        open_: list[int] = []
-        for index, function in enumerate(self.functions):
-            while open_ and not function.def_span.start < self.functions[open_[-1]].end:  # type: ignore[operator]
-                open_.pop()
-            self.parents.append(open_[-1] if open_ else -1)
-            open_.append(index)
-
-    def at(self, point: Point) -> str | None:
-        index = bisect.bisect_right(self.starts, point) - 1
-        while index >= 0:
-            function = self.functions[index]
-            if point < function.end:  # type: ignore[operator]
-                return function.qualname
-            index = self.parents[index]
-        return None
-
-
-_FunctionFinder = FunctionFinder  # the name other facts modules import it by
-
 
 
 def _response(node, function: str, walk: Walk, calls: dict[Span, Call]) -> Response | None:

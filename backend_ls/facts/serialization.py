@@ -14,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from backend_ls.facts.names import Arguments
-from backend_ls.facts.responses import FunctionFinder
 from backend_ls.facts.walk import Walk, span_of
 from backend_ls.positions import Span
 
@@ -55,7 +54,7 @@ class SerializerMethod:
 
 
 def serializations_in(module, walk: Walk) -> list[Serialization]:
-    functions = FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     scope = walk.module_scope
     used = walk.index(module).names
     found = []

@@ -7,6 +7,7 @@ what it collects and add routes and models.
 from __future__ import annotations
 
 import ast
+import bisect
 import warnings
 from dataclasses import dataclass, field
 
@@ -15,7 +16,7 @@ from parso.tree import Leaf
 
 from backend_ls.facts.model import Assignment, Call, ClassDef, Function, Parameter, Value
 from backend_ls.facts.names import Arguments, Scope, bindings_of_import, canonical, imports_of, trailers_of
-from backend_ls.positions import Span
+from backend_ls.positions import Point, Span
 
 LOOPS = ("for_stmt", "while_stmt")
 COMPREHENSIONS = ("sync_comp_for", "comp_for")
@@ -226,6 +227,7 @@ class Walk:
     class_defs: dict[str, ClassDef] = field(default_factory=dict)
     module_scope: Scope | None = None
     _calls_by_span: dict | None = None
+    _finder: tuple | None = field(default=None, repr=False, compare=False)
     _index: "TreeIndex | None" = field(default=None, repr=False, compare=False)
 
     def index(self, module) -> "TreeIndex":
@@ -239,12 +241,43 @@ class Walk:
         """The call whose expression covers exactly `span`."""
         return self.calls_by_span().get(span)
 
+    def function_finder(self) -> "FunctionFinder":
+        """The innermost function at a position, for the adapters that place what they find."""
+        if self._finder is None or self._finder[0] != len(self.functions):
+            self._finder = (len(self.functions), FunctionFinder(self.functions))
+        return self._finder[1]
+
     def calls_by_span(self) -> dict[Span, Call]:
         """The calls by the span of their expression (the last one for a span two calls share);
         made once for the adapters that look calls up by span."""
         if self._calls_by_span is None or len(self._calls_by_span) != len(self.calls):
             self._calls_by_span = {call.span: call for call in self.calls}
         return self._calls_by_span
+
+
+class FunctionFinder:
+    """The innermost function whose body holds a position: a binary search among the functions
+    sorted by start, then up through the enclosing ones (functions nest, they never overlap)."""
+
+    def __init__(self, functions: dict[str, Function]):
+        self.functions = sorted((f for f in functions.values() if f.end is not None), key=lambda f: f.def_span.start)
+        self.starts = [function.def_span.start for function in self.functions]
+        self.parents: list[int] = []
+        open_: list[int] = []
+        for index, function in enumerate(self.functions):
+            while open_ and not function.def_span.start < self.functions[open_[-1]].end:  # type: ignore[operator]
+                open_.pop()
+            self.parents.append(open_[-1] if open_ else -1)
+            open_.append(index)
+
+    def at(self, point: Point) -> str | None:
+        index = bisect.bisect_right(self.starts, point) - 1
+        while index >= 0:
+            function = self.functions[index]
+            if point < function.end:  # type: ignore[operator]
+                return function.qualname
+            index = self.parents[index]
+        return None
 
 
 class TreeIndex:
@@ -288,6 +321,9 @@ class TreeIndex:
 
     def of_types(self, kinds) -> list:
         """The nodes of any of `kinds`, in source order."""
+        present = [kind for kind in kinds if kind in self.by_type]
+        if len(present) <= 1:
+            return self.by_type[present[0]] if present else []
         return [node for node in self.inner if node.type in kinds]
 
 

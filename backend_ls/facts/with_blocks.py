@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from backend_ls.facts.model import Value
 from backend_ls.facts.names import Scope
-from backend_ls.facts.responses import _FunctionFinder
 from backend_ls.facts.walk import Walk, span_of, value_of
 from backend_ls.positions import Span
 
@@ -27,7 +26,7 @@ class WithBlock:
 
 def with_blocks(module, walk: Walk) -> list[WithBlock]:
     scope = walk.module_scope or Scope(dict(walk.imports))
-    functions = _FunctionFinder(walk.functions)
+    functions = walk.function_finder()
     blocks = []
     for node in walk.index(module).of_type("with_stmt"):
         children = node.children
