@@ -13,6 +13,7 @@ ORMs' library bases are known; whatever cannot be settled is None and checks sta
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Iterator
@@ -32,6 +33,12 @@ if TYPE_CHECKING:
     from backend_ls.index import WorkspaceIndex
 
 MAX_DEPTH = 12
+
+
+@lru_cache(maxsize=1024)  # a resolver is made per check and per statement: one system call per path
+def real_path(path: str) -> str:
+    return str(Path(path).resolve())
+
 # What deriving from a class of each kind makes of the subclass.
 MAPPING_KINDS = frozenset({"declarative", "model", "abstract"})
 # Calls that declare a column in a class body, in any ORM (the last name, "()" included).
@@ -74,7 +81,7 @@ class ModelResolver:
     def __init__(self, facts: ModuleFacts, index: "WorkspaceIndex | None" = None):
         self.facts = facts
         self.index = index
-        self.path = str(Path(facts.path).resolve()) if index is not None else facts.path
+        self.path = real_path(facts.path) if index is not None else facts.path
         self._infos: dict[tuple[str, str], ClassInfo] = {}
         self._busy: set[tuple[str, str]] = set()
         # Asked for every model of a module: one pass over its models and assignments, not one per model.

@@ -10,12 +10,11 @@ settled is None: checks stay silent on it.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backend_ls.facts.model import Model, ModuleFacts, Relationship
 from backend_ls.facts.queries import Query
-from backend_ls.model_resolution import ClassRef, ModelResolver
+from backend_ls.model_resolution import ClassRef, ModelResolver, real_path
 
 if TYPE_CHECKING:
     from backend_ls.index import WorkspaceIndex
@@ -194,4 +193,4 @@ def _django_accessor(owner: Model, relationship: Relationship) -> str | None:
 
 
 def resolved_path(path: str, index) -> str:
-    return str(Path(path).resolve()) if index is not None else path
+    return real_path(path) if index is not None else path

@@ -7,6 +7,7 @@ project say nothing) and, for Django settings, from the names a module assigns.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import PurePath, PurePosixPath
 
 from backend_ls.facts.model import ModuleFacts
@@ -22,6 +23,7 @@ DJANGO_SETTINGS_NAMES = frozenset(
 _WORD = re.compile(r"[^a-z0-9]+")
 
 
+@lru_cache(maxsize=1024)  # asked by several checks of every statement of every module
 def _parts(path: str, root: str | None = None) -> tuple[str, ...]:
     pure = PurePath(path)
     if root:
