@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from backend_ls.facts.model import Call, Value
-from backend_ls.facts.modules import is_development_module, is_settings_module
+from backend_ls.facts.modules import is_development_module, is_settings_path, looks_like_django_settings
 from backend_ls.fixes import environ_reference, replace
 from backend_ls.rules.base import Applicability, Fix, Rule
-from backend_ls.statement_checks import whole_module
 
 FLASK_APP = "flask.Flask()"
 ASGI_APP = "fastapi.FastAPI()"  # Starlette's application resolves to the same name
@@ -33,7 +32,8 @@ class DebugEnabled(Rule):
         if is_development_module(facts.path, root):
             return
         found = list(self._calls(context)) + list(self._assignments(context))
-        if is_settings_module(whole_module(facts), root):  # what the module assigns at its top level
+        # A settings module by its path, or by what the whole module assigns at its top level.
+        if is_settings_path(facts.path, root) or context.module_wide(looks_like_django_settings):
             found.extend(self._django_setting(context))
         seen = set()
         for framework, value in sorted(found, key=lambda item: item[1].span):
