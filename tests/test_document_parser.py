@@ -135,12 +135,15 @@ def splice_at(text: str, where: str, position: float) -> int:
         return 0 if gap < 0 else gap + 1
     if where == "end":
         return len(text)
+    if where == "in a body":  # just after the indentation of an indented line
+        line = text.find("\n    ", at)
+        return at if line < 0 else line + 5
     return at
 
 
 edit = st.one_of(
     st.tuples(
-        st.sampled_from(["anywhere", "anywhere", "line start", "line end", "between statements", "end"]),
+        st.sampled_from(["anywhere", "in a body", "in a body", "line start", "line end", "between statements", "end"]),
         st.floats(0, 1),
         st.sampled_from([0, 0, 0, 1, 1, 2, 4, 12, 40]),
         st.one_of(st.sampled_from(PIECES), st.text(alphabet="ab(): \n'\"#\\", max_size=4)),
