@@ -25,7 +25,7 @@ from typing import Callable, Iterable
 
 from backend_ls import __version__
 from backend_ls.django_routes import django_exported, django_routes
-from backend_ls.facts.model import ModuleFacts, PathPart, Route, Value
+from backend_ls.facts.model import ModuleFacts, PathPart, Route, Value, field_names
 from backend_ls.facts.queries import exported_queries
 from backend_ls.facts.router_graph import OWN_ORIGINS, Key, RouterGraph
 from backend_ls.positions import Span
@@ -109,16 +109,15 @@ def facts_of_text(text: str, path: str, external: dict[str, str] | None = None) 
 
 # Fact classes whose equal instances may be one object: nothing asks them `is` or `id()`.
 _MERGEABLE = frozenset((Span, Value, PathPart))
-_FROZEN_FIELDS: dict[type, tuple[str, ...] | None] = {}
+_FROZEN: dict[type, bool] = {}
 
 
 def _frozen_fields(cls: type) -> tuple[str, ...] | None:
     """The field names of a frozen dataclass; None for any other type (left as it is)."""
-    if cls not in _FROZEN_FIELDS:
+    if cls not in _FROZEN:
         params = getattr(cls, "__dataclass_params__", None)
-        frozen = params is not None and params.frozen
-        _FROZEN_FIELDS[cls] = tuple(field.name for field in dataclasses.fields(cls)) if frozen else None
-    return _FROZEN_FIELDS[cls]
+        _FROZEN[cls] = params is not None and params.frozen
+    return field_names(cls) if _FROZEN[cls] else None
 
 
 def shared(facts: ModuleFacts) -> ModuleFacts:
@@ -129,8 +128,9 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
     modules' facts for as long as it lives (about 40% less memory shared, and smaller pickles,
     whose memo keeps the sharing on disk and through the workers' pipes). Facts are immutable
     values, fresh from `facts_of_text`: fields are replaced in place by equal objects, so every
-    comparison answers as before. Tuples and objects are merged only when their parts are the
-    same objects, never by equality alone (`(True, 1) == (1, 1)`)."""
+    comparison answers as before. Points and spans, made of plain ints, are merged by value; other
+    tuples and objects only when their parts are the same objects, never by equality alone
+    (`(True, 1) == (1, 1)`)."""
     strings: dict[str, str] = {}
     points: dict[tuple[int, int], tuple[int, int]] = {}
     spans: dict[tuple[int, int, int, int], Span] = {}

@@ -38,18 +38,18 @@ class Fact:
     __slots__ = ()
 
     def __reduce__(self):
-        return (type(self), _field_values(self))
+        return (type(self), tuple([getattr(self, name) for name in field_names(type(self))]))
 
 
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
-def _field_values(fact) -> tuple:
-    cls = type(fact)
+def field_names(cls: type) -> tuple[str, ...]:
+    """The field names of a dataclass, in order (looked up once per class)."""
     names = _FIELD_NAMES.get(cls)
     if names is None:
         names = _FIELD_NAMES[cls] = tuple(each.name for each in dataclasses.fields(cls))
-    return tuple([getattr(fact, name) for name in names])
+    return names
 
 
 @dataclass(frozen=True, slots=True)
