@@ -280,11 +280,20 @@ class FunctionFinder:
         return None
 
 
+# The node types the adapters look up, kept in lists of their own; any other type is found by
+# going over all the nodes. (A list per type for every type would be thousands of lists more per
+# module for the garbage collector to go over, for nothing.)
+INDEXED_TYPES = frozenset(
+    {"return_stmt", "funcdef", "for_stmt", "try_stmt", "with_stmt", "lambdef", "comp_for", "sync_comp_for",
+     "expr_stmt", "import_name", "import_from"}
+)
+
+
 class TreeIndex:
-    """One pass over a module (or the statements seen as one): its inner nodes by type, in source
-    order (a parent before what it holds), and its name leaves by name, in source order, which is
-    what parso's `get_used_names` gives. Adapters look nodes up here instead of each walking the
-    whole tree again."""
+    """One pass over a module (or the statements seen as one): its inner nodes in source order (a
+    parent before what it holds), by type for the types adapters ask about, and its name leaves
+    by name, in source order, which is what parso's `get_used_names` gives. Adapters look nodes up
+    here instead of each walking the whole tree again."""
 
     def __init__(self, module):
         self.module = module
@@ -309,21 +318,26 @@ class TreeIndex:
                     self.awaits += 1
                 continue
             inner.append(node)
-            found = by_type.get(node.type)
-            if found is None:
-                by_type[node.type] = [node]
-            else:
-                found.append(node)
+            kind = node.type
+            if kind in INDEXED_TYPES:
+                found = by_type.get(kind)
+                if found is None:
+                    by_type[kind] = [node]
+                else:
+                    found.append(node)
             push(node.children[::-1])
 
     def of_type(self, kind: str) -> list:
-        return self.by_type.get(kind, [])
+        if kind in INDEXED_TYPES:
+            return self.by_type.get(kind, [])
+        return [node for node in self.inner if node.type == kind]
 
     def of_types(self, kinds) -> list:
         """The nodes of any of `kinds`, in source order."""
-        present = [kind for kind in kinds if kind in self.by_type]
-        if len(present) <= 1:
-            return self.by_type[present[0]] if present else []
+        if all(kind in INDEXED_TYPES for kind in kinds):
+            present = [kind for kind in kinds if kind in self.by_type]
+            if len(present) <= 1:
+                return self.by_type[present[0]] if present else []
         return [node for node in self.inner if node.type in kinds]
 
 
