@@ -520,6 +520,11 @@ class WorkspaceIndex:
                 return (target, rest[0])
             return None
 
+    def stamp(self) -> tuple[int, int]:
+        """Changes whenever what modules export to each other changes, or the routes other modules
+        register for handlers of one: what a check that reads other modules can be kept under."""
+        return (self._generation, self._foreign_generation)
+
     def memo(self, name: str, compute):
         """`compute(index)`, kept until what modules export to each other changes: for checks that
         gather something from every module on every keystroke."""

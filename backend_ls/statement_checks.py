@@ -82,7 +82,7 @@ class Reads:
 
 def index_stamp(index) -> tuple | None:
     """Changes whenever what modules export to each other changes (WorkspaceIndex generations)."""
-    return (index._generation, index._foreign_generation) if index is not None else None
+    return index.stamp() if index is not None else None
 
 
 def whole_module(facts: ModuleFacts) -> ModuleFacts:

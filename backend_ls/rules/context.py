@@ -34,12 +34,15 @@ class RuleContext:
             self._derived[compute] = compute(self)
         return self._derived[compute]
 
+    @property
+    def index_stamp(self) -> tuple | None:
+        """The workspace index's version of what modules export to each other (None: no index)."""
+        return self.index.stamp() if self.index is not None else None
+
     def route_inputs(self) -> tuple:
         """What checks of route paths read (`Rule.inputs`): the routes through this module, the
         settings, and the workspace's version of what modules export to each other."""
-        index = self.index
-        stamp = (index._generation, index._foreign_generation) if index is not None else None
-        return (tuple(self.routes_through_module), self.settings, stamp)
+        return (tuple(self.routes_through_module), self.settings, self.index_stamp)
 
     @property
     def models(self) -> tuple:

@@ -16,10 +16,11 @@ class UnindexedLookup(Rule):
     def inputs(self, context):
         # The lookups of every module (this one's, and the index's generation for the others'),
         # the models and the settings: a body edit that changes no query leaves the findings be.
-        index = context.index
-        stamp = (index._generation, index._foreign_generation) if index is not None else None
         facts = context.facts
-        return (facts.queries, facts.query_loops, facts.models, facts.imports, facts.classes, facts.assignments, stamp, context.settings)
+        return (
+            facts.queries, facts.query_loops, facts.models, facts.imports, facts.classes, facts.assignments,
+            context.index_stamp, context.settings,
+        )
 
     def check(self, context):
         facts = context.facts
