@@ -8,6 +8,7 @@ Each lens carries the command SHOW_FINDINGS (served by the server through
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from dataclasses import dataclass
 
 from lsprotocol import types
@@ -55,13 +56,15 @@ def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
     """One lens per route whose handler is in the document (the routes the workspace index gives
     for it: the same routes, named the same way, as its document symbols)."""
     lenses = []
+    # Findings come sorted by position: each region's are a slice, found by bisection (a scan of
+    # every finding per route cost a second per keystroke on 10,000 lines).
+    findings = analysis.findings
+    starts = [tuple(finding.span.start) for finding in findings]
     for route in routes:
-        regions = _regions(analysis, route)
-        inside = tuple(
-            finding
-            for finding in analysis.findings
-            if any(start <= finding.span.start < end for start, end in regions)
-        )
+        picked: set[int] = set()
+        for start, end in _regions(analysis, route):
+            picked.update(range(bisect_left(starts, tuple(start)), bisect_left(starts, tuple(end))))
+        inside = tuple(findings[number] for number in sorted(picked))
         lenses.append(RouteLens(route, route_label(route), inside))
     lenses.sort(key=lambda lens: (lens.line, lens.route.anchor.start[1]))
     return lenses
