@@ -52,6 +52,22 @@ def _regions(analysis: Analysis, route: Route) -> list[tuple[Point, Point]]:
     return regions
 
 
+# Titles by route object: the index hands out the same route objects while they are unchanged, and
+# the lenses are compared after every analysis.
+_TITLES: dict[int, tuple[Route, str]] = {}
+
+
+def _title(route: Route) -> str:
+    kept = _TITLES.get(id(route))
+    if kept is not None and kept[0] is route:
+        return kept[1]
+    if len(_TITLES) > 50_000:
+        _TITLES.clear()
+    title = route_label(route)
+    _TITLES[id(route)] = (route, title)
+    return title
+
+
 def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
     """One lens per route whose handler is in the document (the routes the workspace index gives
     for it: the same routes, named the same way, as its document symbols)."""
@@ -65,7 +81,7 @@ def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
         for start, end in _regions(analysis, route):
             picked.update(range(bisect_left(starts, tuple(start)), bisect_left(starts, tuple(end))))
         inside = tuple(findings[number] for number in sorted(picked))
-        lenses.append(RouteLens(route, route_label(route), inside))
+        lenses.append(RouteLens(route, _title(route), inside))
     lenses.sort(key=lambda lens: (lens.line, lens.route.anchor.start[1]))
     return lenses
 
