@@ -59,6 +59,13 @@ def parameter_names(text: str) -> set[str]:
 class UntypedPathParam(Rule):
     code = "API008"
 
+    def inputs(self, context):
+        # The path strings, and what the FastAPI half reads: the handlers' signatures and the
+        # names its fix must not shadow.
+        facts = context.facts
+        handlers = tuple(facts.functions.get(route.handler) for route in context.routes)
+        return (context.route_inputs(), handlers, facts.imports, facts.import_end_line, facts.classes, facts.assignments)
+
     def check(self, context):
         yield from self.path_strings(context)
         yield from self.fastapi_parameters(context)
