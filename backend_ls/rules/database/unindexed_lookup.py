@@ -17,8 +17,9 @@ class UnindexedLookup(Rule):
         # The lookups of every module (this one's, and the index's generation for the others'),
         # the models and the settings: a body edit that changes no query leaves the findings be.
         facts = context.facts
+        outside_functions = tuple(a for a in facts.assignments if a.function is None)  # what models resolve by
         return (
-            facts.queries, facts.query_loops, facts.models, facts.imports, facts.classes, facts.assignments,
+            facts.queries, facts.query_loops, facts.models, facts.imports, facts.classes, outside_functions,
             context.index_stamp, context.settings,
         )
 
