@@ -289,8 +289,11 @@ class NameLeaves:
     def __init__(self, leaves: list):
         self._leaves = sorted(leaves, key=_value_of_leaf)  # stable: source order within a name
         self._values = [leaf.value for leaf in self._leaves]
+        self._present = set(self._values)  # most questions are about a name that is not there
 
     def get(self, name: str, default=None):
+        if name not in self._present:
+            return default
         start = bisect.bisect_left(self._values, name)
         end = bisect.bisect_right(self._values, name, start)
         return self._leaves[start:end] if end > start else default
