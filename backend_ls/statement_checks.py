@@ -293,6 +293,7 @@ class KeptFindings:
         self._last: tuple[frozenset, list[Finding]] | None = None
         self._index_epoch: int | None = None
         self._module: dict[str, tuple[object, list[Finding]]] = {}
+        self._grouped: tuple | None = None  # (routes, statements, their groups)
         self._index_after: tuple | None = None
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:
@@ -349,7 +350,7 @@ class KeptFindings:
         every = statements.statements
         analysis = _Analysis(facts, every)
         complete = True
-        for members, routes in statement_groups(context.routes, every):
+        for members, routes in self._groups(context.routes, every):
             # Routes in no statement of this module come and go with any statement's routes.
             key = tuple(every[number].key for number in members) or ("no statement", keys)
             entry = self._found.get(key)
@@ -364,6 +365,27 @@ class KeptFindings:
         self._found = kept
         self._last = (keys, found) if complete else None
         return list(found)
+
+    def _groups(self, routes: list[Route], statements: list[Statement]) -> list:
+        """`statement_groups`, reused when the routes are the same list (the index hands it out
+        again while they are unchanged) and every statement either kept its facts or still ends
+        where it did and defines the same names."""
+        last = self._grouped
+        if last is not None and last[0] is routes and len(last[1]) == len(statements):
+            for before, now in zip(last[1], statements):
+                if before.facts is not now.facts and (
+                    before.end != now.end
+                    or before.facts.functions.keys() != now.facts.functions.keys()
+                    or before.facts.class_defs.keys() != now.facts.class_defs.keys()
+                    or before.facts.routes != now.facts.routes
+                ):
+                    break
+            else:
+                self._grouped = (routes, statements, last[2])
+                return last[2]
+        groups = statement_groups(routes, statements)
+        self._grouped = (routes, statements, groups)
+        return groups
 
     def _check(self, context, analysis, statements, routes, rules, problems) -> tuple["_Kept", bool]:
         """The findings of `rules` on some statements, what they read, and whether a check failed."""

@@ -14,6 +14,8 @@ from backend_ls.analysis import check_facts, grammar
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.options import Settings
+from backend_ls.index import WorkspaceIndex
+from backend_ls.lsp.session import Session
 from backend_ls.rules.registry import load_rules
 from backend_ls.statement_checks import KeptFindings
 
@@ -55,3 +57,22 @@ def test_incremental_equals_fresh(sequence):
             assert by_statement.findings == check_facts(fresh, lines, Settings(), RULES).findings
     finally:
         parser.forget(key)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(edits)
+def test_the_session_equals_a_fresh_analysis(tmp_path_factory, sequence):
+    """The same through the server's session: with its workspace index, which hands out the same
+    routes while they are unchanged, and everything kept from one version to the next."""
+    folder = tmp_path_factory.mktemp("session")
+    path = str(folder / "shop.py")
+    session = Session(RULES)
+    text = BASE
+    for position, remove, insert in [(0.0, 0, "")] + sequence:
+        text = edit(text, position, remove, insert)
+        outcome = session.analyse("file://" + path, path, text)
+        fresh = WorkspaceIndex([folder])
+        facts = module_facts(grammar().parse(text), path)
+        fresh.update(path, facts)
+        expected = check_facts(facts, text.splitlines(keepends=True), Settings(), RULES, fresh).findings
+        assert outcome.analysis.findings == expected, text
