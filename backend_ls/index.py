@@ -297,6 +297,11 @@ def exported(facts: ModuleFacts) -> tuple:
             exported_queries(facts), paths)
 
 
+def _route_parts(exported_facts: tuple) -> tuple:
+    """What of `exported` routes are composed of: all but the models and the queries."""
+    return exported_facts[:4] + exported_facts[5:7] + exported_facts[8:]
+
+
 class WorkspaceIndex:
     def __init__(self, roots: Iterable[Path], cache_dir: Path | None = None):
         self.roots = [Path(root) for root in roots]
@@ -311,6 +316,7 @@ class WorkspaceIndex:
         self._foreign_modules: set[str] = set()  # modules the routes registered elsewhere involve
         self._foreign_generation = 0
         self._generation = 0  # bumped whenever what modules export to each other changes
+        self._route_generation = 0  # bumped when what routes are composed of changes
         self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
         self._through: dict[str, set[str]] = {}  # module -> modules with routes through its prefixes
         self._through_stamp: tuple | None = None
@@ -452,13 +458,18 @@ class WorkspaceIndex:
             self.modules[key] = IndexedModule(key, names, Path(key).name == "__init__.py", facts)
             for name in names:
                 self.by_name.setdefault(name, key)
-            changed = old is None or exported(old.facts) != exported(facts)
-            if changed or key in self._foreign_modules:
+            before, after = (exported(old.facts) if old is not None else None), exported(facts)
+            changed = before != after
+            # A query's or a model's change leaves every module's routes as they are.
+            routes_changed = before is None or _route_parts(before) != _route_parts(after)
+            if routes_changed or key in self._foreign_modules:
                 # Routes registered elsewhere carry their handlers' positions, which move with edits.
                 self._foreign = None
                 self._foreign_generation += 1
-            if changed:
+            if routes_changed:
                 self._forget_graph()
+            elif changed:
+                self._generation += 1
             return changed
 
     def remove(self, path: str) -> bool:
@@ -525,6 +536,11 @@ class WorkspaceIndex:
         register for handlers of one: what a check that reads other modules can be kept under."""
         return (self._generation, self._foreign_generation)
 
+    def route_stamp(self) -> tuple[int, int]:
+        """Changes whenever what any module's routes are composed of changes: what a check of
+        routes only can be kept under (a query edited elsewhere leaves it)."""
+        return (self._route_generation, self._foreign_generation)
+
     def memo(self, name: str, compute):
         """`compute(index)`, kept until what modules export to each other changes: for checks that
         gather something from every module on every keystroke."""
@@ -544,6 +560,7 @@ class WorkspaceIndex:
     def _forget_graph(self) -> None:
         self._graph = self._foreign = None
         self._generation += 1
+        self._route_generation += 1
         self._foreign_generation += 1
 
     def graph(self) -> RouterGraph:
@@ -565,7 +582,7 @@ class WorkspaceIndex:
             # Checks ask on every keystroke, for every module: composed routes are kept until the
             # module's facts or what other modules export change.
             cached = self._routes.get(key)
-            stamp = (self._generation, self._foreign_generation)
+            stamp = (self._route_generation, self._foreign_generation)
             if cached is not None and cached[1] == stamp and _same_route_inputs(cached[0], facts):
                 self._routes[key] = (facts, *cached[1:])
                 return cached[2]
@@ -624,7 +641,7 @@ class WorkspaceIndex:
         """Routes of any module whose path has a prefix string written in this module."""
         key = self._key(path)
         with self._lock:
-            stamp = (self._generation, self._foreign_generation)
+            stamp = (self._route_generation, self._foreign_generation)
             if self._through_stamp != stamp:
                 # Composing every module once fills the map of which modules' prefixes each
                 # module's routes carry; after that, only modules whose facts change recompose.

@@ -42,7 +42,7 @@ class RuleContext:
     def route_inputs(self) -> tuple:
         """What checks of route paths read (`Rule.inputs`): the routes through this module, the
         settings, and the workspace's version of what modules export to each other."""
-        return (tuple(self.routes_through_module), self.settings, self.index_stamp)
+        return (tuple(self.routes_through_module), self.settings, self.index.route_stamp() if self.index is not None else None)
 
     @property
     def models(self) -> tuple:
