@@ -112,6 +112,7 @@ class BackendLanguageServer(LanguageServer):
                 version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
             )
             self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_text)
+            self.session.executor.submit(self.session.keep_findings, uri)
             self.collector.analysed()
             if outcome.exported_changed:
                 self.reanalyse_all(except_uri=uri)
@@ -229,6 +230,10 @@ class BackendLanguageServer(LanguageServer):
                     types.WorkDoneProgressReport(message=f"{done}/{total} files", percentage=int(100 * done / max(total, 1))),
                 )
 
+        # The documents open now are analysed first: their first diagnostics should not share the
+        # CPU with the build, which skips them anyway (their text comes from the editor).
+        for uri in list(self.pending):
+            await self.settled(uri, timeout=10.0)
         started = loop.time()
         try:
             files = await loop.run_in_executor(None, index.files)

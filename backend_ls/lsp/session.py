@@ -62,6 +62,7 @@ class Session:
         self.index = WorkspaceIndex([])
         self.statement_caches: dict[str, StatementCache] = {}  # per open document
         self.statement_findings: dict[str, KeptFindings] = {}
+        self._to_keep: dict[str, tuple] = {}  # key -> (facts, lines, settings) of a first analysis
         self.diagnostic_builders: dict[str, DiagnosticBuilder] = {}
 
     def settings_for(self, path: str) -> tuple[Settings, list[str]]:
@@ -101,18 +102,47 @@ class Session:
         cache.nodes_keep_their_text = self.parser.kept_untouched_statements
         external = self.index.external_bindings(path, imports_of(module))
         facts = module_facts(module, path, cache, lines, external)
-        kept = self.statement_findings.setdefault(key, KeptFindings())
+        self._to_keep.pop(key, None)
+        kept = self.statement_findings.get(key)
+        first = kept is None
+        if first:
+            kept = self.statement_findings[key] = KeptFindings()
         before = index_stamp(self.index)
         changed = self.index.update(path, facts, pinned=True)
         kept.index_updated(before, index_stamp(self.index))
-        analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
+        if first:
+            # A document's first diagnostics come from one run over the whole module: the same
+            # findings (the check tests hold statement checks to it) in about a third of the time.
+            # What the next edits reuse is kept right after, before their analyses (keep_findings).
+            analysis = check_facts(facts, lines, settings, self.ruleset, self.index)
+            self._to_keep[key] = (facts, lines, settings)
+        else:
+            analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
         return Outcome(lines, analysis, problems, changed, diagnostics, builder.text)
+
+    def keep_findings(self, key: str) -> None:
+        """Runs on the analysis thread after a document's first analysis was published: checks it
+        statement by statement, so the next edit re-checks only what it changed. Nothing to do
+        when another analysis of the document came first (it kept them itself)."""
+        pending = self._to_keep.pop(key, None)
+        cache, kept = self.statement_caches.get(key), self.statement_findings.get(key)
+        if pending is None or cache is None or kept is None:
+            return
+        facts, lines, settings = pending
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
+        finally:
+            if collecting:
+                gc.enable()
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)
         self.statement_caches.pop(key, None)
         self.statement_findings.pop(key, None)
+        self._to_keep.pop(key, None)
         self.diagnostic_builders.pop(key, None)
         self.executor.submit(self.parser.forget, key)
