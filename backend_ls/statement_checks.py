@@ -1,13 +1,21 @@
-"""Statement checks on the keystroke path: each top-level statement checked on its own, and its
-findings kept until the statement or something the checks read beyond it changes.
+"""Findings kept from one analysis of an open document to the next, so that a keystroke re-runs
+the checks on what it changed only.
 
 A check whose `scope` is "statement" promises that its findings on a module are the union of its
-findings on each top-level statement seen alone: a view of the module's facts holding only that
-statement's functions, calls, queries and other per-statement facts, with the module-wide facts
-(imports, models, routers, registrations, hooks, Django settings) whole, and only the routes whose
-handlers the statement defines. The test helpers hold every check to that promise on every source
-the check tests run (tests/rules/helpers.py), so a check that reads across statements cannot carry
-the scope by mistake.
+findings on groups of top-level statements. A group is one statement, joined with the statements
+that define a route's handler and hold its registration. Each group is checked through a
+`StatementView`: its own functions, calls, queries and other per-statement facts to go through; the
+module-wide facts (imports, models, routers, registrations, hooks, Django settings) whole; the
+routes of its handlers; and the rest of the module to look things up in. Looking up a function or
+a class by name, another function's calls or body, or a module-wide value
+(`RuleContext.module_wide`) is recorded, and the group's findings are kept until one of its
+statements, something it read, the module's outline, the settings or another module changes.
+
+Module checks that name their inputs (`Rule.inputs`) are kept while those are equal.
+
+The test helpers hold every statement check to its promise on every source the check tests run
+(tests/rules/helpers.py), and tests/test_incremental.py edits at random and compares the kept
+findings with a fresh analysis.
 """
 
 from __future__ import annotations
