@@ -65,8 +65,7 @@ class Reads:
         self.values: dict[object, object] = {}
 
     def name(self, qualname: str | None) -> None:
-        if qualname:
-            self.keys.update(statement.key for statement in self.analysis.definers(qualname.split(".", 1)[0]))
+        self.statements_defining(qualname)
 
     def statements_defining(self, qualname: str | None) -> list[Statement] | None:
         """The statements that hold a function (those defining its top-level name), recorded as
@@ -77,20 +76,17 @@ class Reads:
         self.keys.update(statement.key for statement in holders)
         return holders or None
 
-    def position(self, point) -> None:
+    def position(self, point) -> Statement | None:
+        """The statement holding a position, recorded as read."""
         statement = self.analysis.statement_at(point)
         if statement is not None:
             self.keys.add(statement.key)
+        return statement
 
     def module_wide(self, compute):
         value = self.analysis.module_wide(compute)
         self.values[compute] = value
         return value
-
-
-def index_stamp(index) -> tuple | None:
-    """Changes whenever what modules export to each other changes (WorkspaceIndex generations)."""
-    return index.stamp() if index is not None else None
 
 
 def whole_module(facts: ModuleFacts) -> ModuleFacts:
@@ -153,10 +149,9 @@ class StatementView(ModuleFacts):
         return next((body for statement in holders for body in statement.facts.bodies if body.function == function), None)
 
     def call_at(self, span):
-        statement = self.reads.analysis.statement_at(span.start)
+        statement = self.reads.position(span.start)
         if statement is None:
             return self.whole.call_at(span)
-        self.reads.keys.add(statement.key)
         return next((call for call in statement.facts.calls if call.span == span), None)
 
 
@@ -333,10 +328,12 @@ class KeptFindings:
         rules: list[Rule],
         problems: list[str],
     ) -> list[Finding]:
-        facts, index = context.facts, context.index
+        facts = context.facts
         current = (
+            # A new object whenever anything outside function bodies changes (not only what it
+            # holds), which checks read whole (`whole_module`); kept alive, so its id is not reused.
             id(statements.wide),
-            statements.wide,  # kept alive, so its id is not reused while it is the key
+            statements.wide,
             tuple(rule.code for rule in rules),
             context.settings,
             facts.imports,
@@ -346,7 +343,7 @@ class KeptFindings:
             facts.hooks,
             facts.django,
             facts.models,
-            self._index_epoch if self._index_epoch is not None else index_stamp(index),
+            self._index_epoch if self._index_epoch is not None else context.index_stamp,
         )
         if current != self._context:
             self._context, self._found, self._last = current, {}, None

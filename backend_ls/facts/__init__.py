@@ -303,7 +303,7 @@ class StatementCache:
         # Set by the editor when its parser keeps the nodes of the statements an edit did not touch,
         # with their text: their source and outline are then read once, not on every keystroke.
         self.nodes_keep_their_text = False
-        self._nodes: dict[int, tuple] = {}  # id(node) -> (node, start, source, end[, outline])
+        self._nodes: dict[int, _Seen] = {}  # what was read of each top-level node, by id
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
@@ -322,12 +322,11 @@ class StatementCache:
                 continue
             start = node.start_pos
             seen = known.get(id(node))
-            if seen is not None and seen[0] is node and seen[1] == start:
-                source, end = seen[2], seen[3]  # an untouched statement: reading its text costs its size
-            else:
-                source, end = _source(lines, node), node.end_pos
-                seen = (node, start, source, end)
+            if seen is None or seen.node is not node or seen.start != start:
+                # Reading a statement's text costs its size: an untouched one is read once.
+                seen = _Seen(node, start, _source(lines, node), node.end_pos)
             nodes[id(node)] = seen
+            source, end = seen.source, seen.end
             key = (source, start, names)
             piece = self._pieces.get(key)
             walked = piece
@@ -357,12 +356,11 @@ class StatementCache:
     def _outline(self, lines: list[str], node) -> tuple:
         seen = self._nodes.get(id(node)) if self.nodes_keep_their_text else None
         start = node.start_pos
-        if seen is not None and seen[0] is node and seen[1] == start and len(seen) > 4:
-            return seen[4]
-        outline = (_outline(lines, node), start)
-        if seen is not None and seen[0] is node:
-            self._nodes[id(node)] = (*seen[:4], outline)
-        return outline
+        if seen is None or seen.node is not node or seen.start != start:
+            return (_outline(lines, node), start)
+        if seen.outline is None:
+            seen.outline = (_outline(lines, node), start)
+        return seen.outline
 
     def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
         """Module-wide facts are recomputed only when something they can read changed: any
@@ -378,6 +376,16 @@ class StatementCache:
         self._wide = (key, wide)
         self.wide = wide
         return wide
+
+
+class _Seen:
+    """What was read of a top-level node: its text, where it ends, its outline (once asked)."""
+
+    __slots__ = ("node", "start", "source", "end", "outline")
+
+    def __init__(self, node, start, source: str, end):
+        self.node, self.start, self.source, self.end = node, start, source, end  # node: kept, so its id is not reused
+        self.outline: tuple | None = None
 
 
 class _Hashed:

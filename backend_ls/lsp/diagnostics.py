@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
+from typing import NamedTuple
 
 from lsprotocol import types
 from pygls.uris import from_fs_path, to_fs_path
@@ -40,10 +41,9 @@ class DiagnosticBuilder:
     """Builds the JSON of diagnostics for one document, reusing those of unchanged findings."""
 
     def __init__(self):
-        # id(finding) -> (finding, the lines it is computed from, their text, settings, built);
-        # the finding is kept so its id is not reused. Kept findings are the very same objects
-        # from one analysis to the next (backend_ls/statement_checks.py), so no hashing is needed.
-        self._memo: dict[int, tuple] = {}
+        # Kept findings are the very same objects from one analysis to the next
+        # (backend_ls/statement_checks.py), so they are looked up by id, without hashing.
+        self._memo: dict[int, _Built] = {}
         self.text = "[]"  # the last diagnostics built, serialised: what is sent
 
     def build(self, findings, lines: list[str], ruleset: RuleSet, docs_url, encoding: str, uri: str) -> list[dict]:
@@ -53,20 +53,32 @@ class DiagnosticBuilder:
         count = len(lines)
         for finding in findings:
             entry = memo.get(id(finding))
-            if entry is not None and entry[0] is finding and entry[3] == (docs_url, encoding):
-                numbers = entry[1]
+            if entry is not None and entry.finding is finding and entry.options == (docs_url, encoding):
+                numbers = entry.numbers
             else:
                 numbers, entry = _lines_of(finding, path), None
             touched = tuple(lines[n - 1] if 0 < n <= count else "" for n in numbers)
-            if entry is None or entry[2] != touched:
+            if entry is None or entry.touched != touched:
                 diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
-                entry = (finding, numbers, touched, (docs_url, encoding), (diagnostic, json.dumps(diagnostic, separators=(",", ":"))))
+                text = json.dumps(diagnostic, separators=(",", ":"))
+                entry = _Built(finding, numbers, touched, (docs_url, encoding), diagnostic, text)
             fresh[id(finding)] = entry
-            result.append(entry[4][0])
-            texts.append(entry[4][1])
+            result.append(entry.diagnostic)
+            texts.append(entry.text)
         self._memo = fresh if len(fresh) < MEMO_LIMIT else {}
         self.text = "[" + ",".join(texts) + "]"
         return result
+
+
+class _Built(NamedTuple):
+    """A finding's diagnostic, and what it was built from."""
+
+    finding: Finding  # kept, so its id is not reused while it is the key
+    numbers: tuple[int, ...]  # the lines it is computed from
+    touched: tuple[str, ...]  # their text
+    options: tuple  # docs URL, position encoding
+    diagnostic: dict
+    text: str  # serialised
 
 
 def _lines_of(finding: Finding, path: str) -> tuple[int, ...]:

@@ -3,7 +3,6 @@ analysis itself, run on one worker thread so parse trees are never shared betwee
 
 from __future__ import annotations
 
-import gc
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -15,10 +14,11 @@ from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.facts.names import imports_of
 from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
+from backend_ls.lsp.collector import collection_paused
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
-from backend_ls.statement_checks import KeptFindings, index_stamp
+from backend_ls.statement_checks import KeptFindings
 
 log = logging.getLogger(__name__)
 
@@ -78,16 +78,9 @@ class Session:
 
     def analyse(self, key: str, path: str, text: str, encoding: str = "utf-16") -> Outcome:
         """Runs on the worker thread: parse (incrementally), check one document's text and build
-        its diagnostics. No automatic garbage collection meanwhile: what an analysis makes mostly
-        lives on, and the server collects when typing pauses (lsp/collector.py); on a 10,000-line
-        module's first analysis the automatic collections cost a third of the time."""
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        its diagnostics. The server collects garbage when typing pauses (lsp/collector.py)."""
+        with collection_paused():
             return self._analyse(key, path, text, encoding)
-        finally:
-            if collecting:
-                gc.enable()
 
     def _analyse(self, key: str, path: str, text: str, encoding: str) -> Outcome:
         settings, problems = self.settings_for(path)
@@ -107,9 +100,9 @@ class Session:
         first = kept is None
         if first:
             kept = self.statement_findings[key] = KeptFindings()
-        before = index_stamp(self.index)
+        before = self.index.stamp()
         changed = self.index.update(path, facts, pinned=True)
-        kept.index_updated(before, index_stamp(self.index))
+        kept.index_updated(before, self.index.stamp())
         if first:
             # A document's first diagnostics come from one run over the whole module: the same
             # findings (the check tests hold statement checks to it) in about a third of the time.
@@ -131,13 +124,8 @@ class Session:
         if pending is None or cache is None or kept is None:
             return
         facts, lines, settings = pending
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+        with collection_paused():
             check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
-        finally:
-            if collecting:
-                gc.enable()
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)

@@ -66,9 +66,9 @@ class Rule:
 
     code: ClassVar[str]
     document: ClassVar["RuleDocument"]
-    # "statement": the check's findings on a module are the union of its findings on each
-    # top-level statement seen alone (backend_ls/statement_checks.py), so the editor re-runs it on
-    # the statements a keystroke changed only. "module": it reads across statements.
+    # "statement": the check's findings on a module are the union of its findings on groups of
+    # top-level statements (backend_ls/statement_checks.py), so the editor re-runs it on the
+    # statements a keystroke changed only. "module": it reads across statements.
     scope: ClassVar[str] = "module"
 
     def check(self, context: "RuleContext") -> Iterator[Finding]:

@@ -19,8 +19,8 @@ class RuleContext:
     lines: list[str]  # the source, line ends kept
     settings: Settings
     index: "WorkspaceIndex | None" = field(default=None, compare=False)
-    # Set when a statement check sees one top-level statement (backend_ls/statement_checks.py): the
-    # routes whose handlers that statement defines.
+    # Set when a statement check sees a group of top-level statements (backend_ls/statement_checks.py):
+    # the routes whose handlers and registrations the group holds.
     statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
     reads: object = field(default=None, compare=False)  # what such a check read beyond its statements
 
