@@ -425,7 +425,7 @@ def create_server() -> BackendLanguageServer:
         point = from_lsp_position(result.lines, params.position.line, params.position.character, encoding)
         settings, _ = ls.session.settings_for(to_fs_path(params.text_document.uri) or "")
         sections, ranges = [], []
-        for finding, diagnostic in zip(result.analysis.findings, result.diagnostics):
+        for position, finding in enumerate(result.analysis.findings):
             if not (finding.span.start <= point <= finding.span.end):
                 continue
             document = ls.session.ruleset.document(finding.code)
@@ -433,7 +433,7 @@ def create_server() -> BackendLanguageServer:
                 continue
             href = document_href(ls.session.ruleset, finding.code, settings.docs_url)
             sections.append(hover_markdown(finding.code, finding.message, document, href))
-            ranges.append(diagnostic.range)
+            ranges.append(result.diagnostic(position).range)
         if not sections:
             return None
         return types.Hover(
@@ -456,14 +456,14 @@ def create_server() -> BackendLanguageServer:
         actions: list[types.CodeAction] = []
         if not only or any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
             for diagnostic in params.context.diagnostics:
-                if diagnostic.source == "backend-ls" and not isinstance(diagnostic.data, dict) and result:
+                if diagnostic.source == "backend-ls" and result:
                     diagnostic = _published_twin(result, diagnostic) or diagnostic
                 actions.extend(quick_fixes(uri, version, diagnostic))
         wants_fix_all = not only or any(
             FIX_ALL_KIND.startswith(kind) for kind in only
         )
         if wants_fix_all and result is not None:
-            action = fix_all(uri, version, result.diagnostics)
+            action = fix_all(uri, version, result.published)
             if action is not None:
                 actions.append(action)
         return actions
@@ -518,8 +518,10 @@ def _log_failure(future) -> None:
 
 
 def _published_twin(result: Result, diagnostic: types.Diagnostic):
-    """The diagnostic as published, for clients that do not send `data` back."""
-    for published in result.diagnostics:
-        if published.code == diagnostic.code and published.range == diagnostic.range:
-            return published
+    """The diagnostic as the server keeps it, with the `data` that is not sent."""
+    start, end = diagnostic.range.start, diagnostic.range.end
+    wanted = {"start": {"line": start.line, "character": start.character}, "end": {"line": end.line, "character": end.character}}
+    for position, published in enumerate(result.published):
+        if published["code"] == diagnostic.code and published["range"] == wanted:
+            return result.diagnostic(position)
     return None

@@ -1,4 +1,4 @@
-"""Code actions built from the `data` each diagnostic carries: nothing is analysed again here."""
+"""Code actions built from the `data` of the published diagnostics: nothing is analysed again here."""
 
 from __future__ import annotations
 
@@ -54,12 +54,13 @@ def quick_fixes(uri: str, version: int | None, diagnostic: types.Diagnostic) -> 
     return actions
 
 
-def fix_all(uri: str, version: int | None, diagnostics: list[types.Diagnostic]) -> types.CodeAction | None:
-    """One action applying every safe fix whose edits do not overlap another's."""
+def fix_all(uri: str, version: int | None, published: list[dict]) -> types.CodeAction | None:
+    """One action applying every safe fix whose edits do not overlap another's (`published`: the
+    diagnostics as the server keeps them, JSON with their `data`)."""
     chosen: list[types.TextEdit] = []
     taken: list[tuple[tuple[int, int], tuple[int, int]]] = []
-    for diagnostic in diagnostics:
-        data = diagnostic.data if isinstance(diagnostic.data, dict) else {}
+    for diagnostic in published:
+        data = diagnostic.get("data") or {}
         fix = data.get("fix")
         if not fix or fix["safety"] != "safe":
             continue

@@ -35,8 +35,15 @@ class Result:
 
     @cached_property
     def diagnostics(self) -> list:
-        """The published diagnostics as lsprotocol objects (hover and code actions read them)."""
+        """The published diagnostics as lsprotocol objects."""
         return structured(self.published, self.converter)
+
+    def diagnostic(self, position: int):
+        """One published diagnostic as an lsprotocol object: hover and code actions need one or
+        two, and converting a thousand of them costs a hundred milliseconds."""
+        if "diagnostics" in self.__dict__:
+            return self.diagnostics[position]
+        return structured([self.published[position]], self.converter)[0]
 
 
 @dataclass
