@@ -78,7 +78,21 @@ def check_facts(
     if by_statement:
         cache, kept = statements
         found.extend(kept.findings(context, cache, by_statement, analysis.problems))
-    result = [finding for finding in found if not is_suppressed(lines, finding.span.start[0], finding.code)]
-    result.sort(key=lambda f: (f.span, f.code))
+    result = _unsuppressed(found, lines)
+    result.sort(key=_reading_order)
     analysis.findings = result
     return analysis
+
+
+def _unsuppressed(found: list[Finding], lines: list[str]) -> list[Finding]:
+    # Most modules have no ignore comment at all: one search of the text (in C) instead of a
+    # look at the line of each of their findings (1,657 at 10,000 lines, on every keystroke).
+    if "backend-ls" not in "".join(lines):
+        return found
+    return [finding for finding in found if not is_suppressed(lines, finding.span.start[0], finding.code)]
+
+
+def _reading_order(finding: Finding) -> tuple:
+    # The span's own ordering, as plain numbers: tuples compare in C, spans in Python.
+    span = finding.span
+    return (span.start_line, span.start_column, span.end_line, span.end_column, finding.code)

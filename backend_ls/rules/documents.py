@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -59,7 +60,13 @@ class RuleDocument:
 
     @property
     def uri(self) -> str:
-        return self.path.resolve().as_uri()
+        return _file_uri(self.path)
+
+
+@lru_cache(maxsize=256)
+def _file_uri(path: Path) -> str:
+    """Resolving a path asks the file system: every new diagnostic links its rule's document."""
+    return path.resolve().as_uri()
 
 
 def load_document(path: Path, *, check: bool) -> RuleDocument:
