@@ -27,7 +27,7 @@ from bisect import bisect_right
 from backend_ls.facts import Statement, StatementCache
 from backend_ls.facts.model import ModuleFacts, Route
 from backend_ls.rules.base import Finding, Rule
-from backend_ls.rules.context import RuleContext
+from backend_ls.rules.context import ModuleFold, RuleContext
 
 log = logging.getLogger(__name__)
 
@@ -183,8 +183,12 @@ class _Analysis:
     """What the groups of one analysis share: who defines a name, which statement holds a
     position, and the module-wide values checks ask for."""
 
-    def __init__(self, facts: ModuleFacts, statements: list[Statement]):
+    def __init__(self, facts: ModuleFacts, statements: list[Statement], parts: dict | None = None):
         self.facts, self.statements = facts, statements
+        # (fold, id of a statement's facts) -> (those facts, the fold's part over them): the
+        # last analysis's, then this one's (`parts_now`), so only changed statements are folded.
+        self._parts_before = parts or {}
+        self.parts_now: dict[tuple, tuple] = {}
         self._definers: dict[str, list[Statement]] | None = None
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
@@ -226,8 +230,19 @@ class _Analysis:
 
     def module_wide(self, compute):
         if compute not in self._values:
-            self._values[compute] = compute(self.facts)
+            if isinstance(compute, ModuleFold):
+                self._values[compute] = compute.combine([self._part(compute, s.facts) for s in self.statements])
+            else:
+                self._values[compute] = compute(self.facts)
         return self._values[compute]
+
+    def _part(self, fold: ModuleFold, facts):
+        key = (fold, id(facts))
+        kept = self._parts_before.get(key)
+        if kept is None or kept[0] is not facts:
+            kept = (facts, fold.of_part(facts))  # the facts are kept, so their id is not reused
+        self.parts_now[key] = kept
+        return kept[1]
 
 
 def statement_groups(routes: list[Route], statements: list[Statement]) -> list[tuple[list[int], list[Route]]]:
@@ -297,6 +312,7 @@ class KeptFindings:
         self._index_epoch: int | None = None
         self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._grouped: tuple | None = None  # (routes, statements, their groups)
+        self._parts: dict[tuple, tuple] = {}  # module folds' parts, by statement (_Analysis)
         self._index_after: tuple | None = None
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:
@@ -353,7 +369,7 @@ class KeptFindings:
         kept: dict[tuple, _Kept] = {}
         found: list[Finding] = []
         every = statements.statements
-        analysis = _Analysis(facts, every)
+        analysis = _Analysis(facts, every, self._parts)
         complete = True
         for members, routes in self._groups(context.routes, every):
             # Routes in no statement of this module come and go with any statement's routes.
@@ -369,6 +385,8 @@ class KeptFindings:
             found.extend(entry.findings)
         self._found = kept
         self._last = (keys, found) if complete else None
+        if analysis.parts_now:
+            self._parts = analysis.parts_now
         return list(found)
 
     def _groups(self, routes: list[Route], statements: list[Statement]) -> list:

@@ -142,3 +142,27 @@ def test_a_module_wide_value_set_in_a_function_body_edited_elsewhere():
     limited = FACTORY.format(limits='["9 per hour"]')
     unlimited = FACTORY.format(limits='[]           ')  # as long: nothing moves
     assert assert_each_version_like_fresh(limited, unlimited, limited, code="SEC002") == [[], [12], []]
+
+
+def test_a_module_fold_is_taken_again_only_over_the_edited_statement():
+    from backend_ls.rules.context import ModuleFold, RuleContext
+    from backend_ls.statement_checks import _Analysis
+
+    seen = []
+
+    def calls_of_part(facts):
+        seen.append(len(facts.calls))
+        return len(facts.calls)
+
+    fold = ModuleFold(calls_of_part, sum)
+    source = "import requests\n\n\ndef one():\n    requests.get(a)\n\n\ndef two():\n    requests.get(b)\n"
+    editor = Editor()
+    editor.analyse(source)
+    first = _Analysis(None, editor.cache.statements)
+    assert first.module_wide(fold) == 2 and len(seen) == 3  # the import, one() and two()
+    edited = source.replace("requests.get(b)", "requests.get(b); requests.get(c)")
+    editor.analyse(edited)
+    again = _Analysis(None, editor.cache.statements, first.parts_now)
+    assert again.module_wide(fold) == 3 and seen[3:] == [2]  # two() only
+    facts = module_facts(DocumentParser().parse("app.py", edited), "app.py")
+    assert fold(facts) == 3 == RuleContext(facts=facts, lines=[], settings=Settings()).module_wide(fold)

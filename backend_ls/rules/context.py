@@ -4,13 +4,27 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from backend_ls.facts.model import ModuleFacts, Route
 from backend_ls.options import Settings
 
 if TYPE_CHECKING:
     from backend_ls.index import WorkspaceIndex
+
+
+@dataclass(frozen=True)
+class ModuleFold:
+    """A module-wide value that is a combination of the same value over any split of the module
+    into consecutive statements: `combine([of_part(facts) for each part, in order])`. The editor
+    computes it statement by statement, once for each statement's facts, instead of over the whole
+    module on every keystroke; the whole module is one part."""
+
+    of_part: Callable
+    combine: Callable
+
+    def __call__(self, facts: ModuleFacts):
+        return self.combine([self.of_part(facts)])
 
 
 @dataclass(frozen=True)
@@ -55,7 +69,8 @@ class RuleContext:
         """`compute(facts)` over the facts of the whole module, for what a statement check must
         know from every statement (a rate limiter configured anywhere). A statement check's
         findings are kept while these values stay equal, so `compute` should return a small
-        value that compares cheaply."""
+        value that compares cheaply. Make it a `ModuleFold` when it can be one: it then costs
+        the statements that changed."""
         if self.reads is not None:
             return self.reads.module_wide(compute)
         return compute(self.facts)

@@ -68,6 +68,23 @@ def test_flask_configuration_gives_the_origins():
     assert reported(wide) == [(6, "error")]
 
 
+def test_the_last_cors_setting_in_the_module_wins():
+    source = """\
+    from flask import Flask
+    from flask_cors import CORS
+
+    app = Flask(__name__)
+    CORS(app)
+
+
+    def create_app():
+        app.config.update(CORS_SUPPORTS_CREDENTIALS={first})
+        app.config["CORS_SUPPORTS_CREDENTIALS"] = {second}
+    """
+    assert reported(source.format(first=True, second=False)) == [(5, "warning")]
+    assert reported(source.format(first=False, second=True)) == [(5, "error")]
+
+
 def test_flask_cors_init_app_and_cross_origin():
     source = """\
     from flask import Flask

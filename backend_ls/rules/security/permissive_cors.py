@@ -8,6 +8,7 @@ from backend_ls.facts.model import Call, ModuleFacts, Value
 from backend_ls.facts.modules import is_development_module
 from backend_ls.positions import Span
 from backend_ls.rules.base import Rule
+from backend_ls.rules.context import ModuleFold
 
 FLASK_CORS = frozenset({"flask_cors.CORS", "flask_cors.extension.CORS"})
 CROSS_ORIGIN = frozenset({"flask_cors.cross_origin", "flask_cors.decorator.cross_origin"})
@@ -59,29 +60,53 @@ class PermissiveCors(Rule):
         return self.finding(span, MESSAGE)
 
 
-def _config(facts: ModuleFacts) -> dict[str, Value]:
-    """CORS settings the module gives: `app.config["CORS_ORIGINS"] = ...`, `config.update(...)`, a
-    config class attribute or a settings module name (the last one wins)."""
-    found: dict[str, Value] = {}
+def _config_of_part(facts: ModuleFacts) -> dict[str, Value]:
+    given = []
     for assignment in facts.assignments:
         name = assignment.key if assignment.key is not None else assignment.target.rsplit(".", 1)[-1]
         if isinstance(name, str) and name.startswith("CORS_"):
-            found[name] = assignment.value
+            given.append((assignment.target_span.start, name, assignment.value))
     for call in facts.calls:
         if (call.callee or "").endswith((".config.update", ".config.from_mapping")):
-            for name, value in call.keywords:
-                if name.startswith("CORS_"):
-                    found[name] = value
+            given += [(call.span.start, name, value) for name, value in call.keywords if name.startswith("CORS_")]
+    given.sort(key=_position)
+    return {name: value for _, name, value in given}
+
+
+def _position(setting: tuple):
+    return setting[0]
+
+
+def _last_wins(parts: list[dict]) -> dict:
+    found: dict = {}
+    for part in parts:
+        found.update(part)
     return found
 
 
-def _init_app_keywords(facts: ModuleFacts) -> dict[str, tuple]:
-    """The keywords of every `X.init_app(...)` call of the module, in order, by callee."""
+# CORS settings the module gives: `app.config["CORS_ORIGINS"] = ...`, `config.update(...)`, a
+# config class attribute or a settings module name; the last one in the module wins.
+_config = ModuleFold(_config_of_part, _last_wins)
+
+
+def _init_app_keywords_of_part(facts: ModuleFacts) -> dict[str, tuple]:
     found: dict[str, tuple] = {}
     for call in facts.calls:
         if (call.callee or "").endswith(".init_app"):
             found[call.callee] = found.get(call.callee, ()) + tuple(call.keywords)
     return found
+
+
+def _in_order(parts: list[dict]) -> dict:
+    found: dict[str, tuple] = {}
+    for part in parts:
+        for callee, keywords in part.items():
+            found[callee] = found.get(callee, ()) + keywords
+    return found
+
+
+# The keywords of every `X.init_app(...)` call of the module, in order, by callee.
+_init_app_keywords = ModuleFold(_init_app_keywords_of_part, _in_order)
 
 
 def _flask_cors(init_app: dict[str, tuple], call: Call, config: dict[str, Value]) -> tuple[bool, bool] | None:
