@@ -185,10 +185,10 @@ class _Analysis:
 
     def __init__(self, facts: ModuleFacts, statements: list[Statement], parts: dict | None = None):
         self.facts, self.statements = facts, statements
-        # (fold, id of a statement's facts) -> (those facts, the fold's part over them): the
+        # fold -> id of a statement's facts -> (those facts, the fold's part over them): the
         # last analysis's, then this one's (`parts_now`), so only changed statements are folded.
         self._parts_before = parts or {}
-        self.parts_now: dict[tuple, tuple] = {}
+        self.parts_now: dict[ModuleFold, dict[int, tuple]] = {}
         self._definers: dict[str, list[Statement]] | None = None
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
@@ -231,18 +231,22 @@ class _Analysis:
     def module_wide(self, compute):
         if compute not in self._values:
             if isinstance(compute, ModuleFold):
-                self._values[compute] = compute.combine([self._part(compute, s.facts) for s in self.statements])
+                self._values[compute] = compute.combine(self._parts(compute))
             else:
                 self._values[compute] = compute(self.facts)
         return self._values[compute]
 
-    def _part(self, fold: ModuleFold, facts):
-        key = (fold, id(facts))
-        kept = self._parts_before.get(key)
-        if kept is None or kept[0] is not facts:
-            kept = (facts, fold.of_part(facts))  # the facts are kept, so their id is not reused
-        self.parts_now[key] = kept
-        return kept[1]
+    def _parts(self, fold: ModuleFold) -> list:
+        before, now, parts = self._parts_before.get(fold, {}), {}, []
+        for statement in self.statements:
+            facts = statement.facts
+            kept = before.get(id(facts))
+            if kept is None or kept[0] is not facts:
+                kept = (facts, fold.of_part(facts))  # the facts are kept, so their id is not reused
+            now[id(facts)] = kept
+            parts.append(kept[1])
+        self.parts_now[fold] = now
+        return parts
 
 
 def statement_groups(routes: list[Route], statements: list[Statement]) -> list[tuple[list[int], list[Route]]]:
@@ -312,7 +316,7 @@ class KeptFindings:
         self._index_epoch: int | None = None
         self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._grouped: tuple | None = None  # (routes, statements, their groups)
-        self._parts: dict[tuple, tuple] = {}  # module folds' parts, by statement (_Analysis)
+        self._parts: dict = {}  # module folds' parts, by statement (_Analysis)
         self._index_after: tuple | None = None
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:

@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from backend_ls.index import WorkspaceIndex
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # compared and hashed by identity: a fold is defined once
 class ModuleFold:
     """A module-wide value that is a combination of the same value over any split of the module
     into consecutive statements: `combine([of_part(facts) for each part, in order])`. The editor
