@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 from functools import lru_cache
+from operator import itemgetter
 from typing import NamedTuple
 
 from lsprotocol import types
@@ -55,17 +56,22 @@ class DiagnosticBuilder:
         memo, fresh = self._memo, {}
         result, texts = [], []
         count = len(lines)
+        options = (docs_url, encoding)
         for finding in findings:
             entry = memo.get(id(finding))
-            if entry is not None and entry.finding is finding and entry.options == (docs_url, encoding):
-                numbers = entry.numbers
+            if entry is None or entry.finding is not finding or entry.options != options:
+                numbers = _lines_of(finding, path)
+                entry, read = None, _reader(numbers)
             else:
-                numbers, entry = _lines_of(finding, path), None
-            touched = tuple(lines[n - 1] if 0 < n <= count else "" for n in numbers)
+                read = entry.read
+            if read.last > count:
+                touched = tuple(lines[n - 1] if 0 < n <= count else "" for n in read.numbers)
+            else:
+                touched = read.lines(lines)
             if entry is None or entry.touched != touched:
                 diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
                 text = json.dumps(_sent(diagnostic), separators=(",", ":"))
-                entry = _Built(finding, numbers, touched, (docs_url, encoding), diagnostic, text)
+                entry = _Built(finding, read, touched, options, diagnostic, text)
             fresh[id(finding)] = entry
             result.append(entry.diagnostic)
             texts.append(entry.text)
@@ -78,11 +84,24 @@ class _Built(NamedTuple):
     """A finding's diagnostic, and what it was built from."""
 
     finding: Finding  # kept, so its id is not reused while it is the key
-    numbers: tuple[int, ...]  # the lines it is computed from
-    touched: tuple[str, ...]  # their text
+    read: "_Reader"  # the lines it is computed from
+    touched: object  # their text, as `read.lines` gives it
     options: tuple  # docs URL, position encoding
     diagnostic: dict
     text: str  # serialised
+
+
+class _Reader(NamedTuple):
+    numbers: tuple[int, ...]  # 1-based
+    last: int  # past the end of the text: read the lines one by one
+    lines: itemgetter  # the text of those lines from a list of lines, in one call in C
+
+
+def _reader(numbers: tuple[int, ...]) -> _Reader:
+    # A one-line getter returns the line, not a 1-tuple: `touched` is compared only with what the
+    # same getter returned, or with a tuple when a line is missing (never equal then).
+    last = max(numbers) if min(numbers) >= 1 else 1 << 62  # no line 0: always the careful way
+    return _Reader(numbers, last, itemgetter(*(n - 1 for n in numbers)))
 
 
 def _sent(diagnostic: dict) -> dict:
