@@ -35,10 +35,13 @@ class RouteLens:
 
     @property
     def label(self) -> str:
-        count = len(self.findings)
-        if count == 0:
-            return f"{self.title} · no findings"
-        return f"{self.title} · {count} finding{'s' if count > 1 else ''}"
+        return _label(self.title, len(self.findings))
+
+
+def _label(title: str, count: int) -> str:
+    if count == 0:
+        return f"{title} · no findings"
+    return f"{title} · {count} finding{'s' if count > 1 else ''}"
 
 
 def _regions(analysis: Analysis, route: Route) -> list[tuple[Point, Point]]:
@@ -75,7 +78,7 @@ def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
     # Findings come sorted by position: each region's are a slice, found by bisection (a scan of
     # every finding per route cost a second per keystroke on 10,000 lines).
     findings = analysis.findings
-    starts = [tuple(finding.span.start) for finding in findings]
+    starts = _starts(findings)
     for route in routes:
         picked: set[int] = set()
         for start, end in _regions(analysis, route):
@@ -86,9 +89,27 @@ def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
     return lenses
 
 
+def _starts(findings: list[Finding]) -> list[Point]:
+    return [(finding.span.start_line, finding.span.start_column) for finding in findings]
+
+
 def signature(routes: list[Route], analysis: Analysis) -> tuple[tuple[int, str], ...]:
-    """What the lenses show, to tell whether a client should ask for them again."""
-    return tuple((lens.line, lens.label) for lens in route_lenses(routes, analysis))
+    """What the lenses show, to tell whether a client should ask for them again: the lines and
+    labels of `route_lenses`, from counts of findings rather than the findings (after every
+    analysis, on the event loop: 1,000 routes at 10,000 lines)."""
+    starts = _starts(analysis.findings)
+    shown = []
+    for route in routes:
+        # The findings of a region are a slice of them: count the union of the slices.
+        count, reached = 0, 0
+        for first, stop in sorted((bisect_left(starts, tuple(a)), bisect_left(starts, tuple(b))) for a, b in _regions(analysis, route)):
+            first = max(first, reached)
+            if stop > first:
+                count, reached = count + stop - first, stop
+        anchor = route.anchor
+        shown.append(((anchor.start_line, anchor.start_column), _label(_title(route), count)))
+    shown.sort(key=lambda item: item[0])
+    return tuple((place[0], label) for place, label in shown)
 
 
 def code_lenses(uri: str, routes: list[Route], analysis: Analysis, lines: list[str], encoding: str) -> list[types.CodeLens]:
