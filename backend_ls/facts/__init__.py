@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from itertools import chain
+from itertools import accumulate, chain
 from dataclasses import dataclass
 
 from backend_ls.facts.bodies import bodies_in
@@ -73,7 +73,7 @@ def module_facts(
         pieces = [compute([node]) for node in module.children if node.type != "endmarker"]
     else:
         pieces = cache.pieces(module, lines, scope, path, compute)
-    merged = _merge(pieces)
+    merged = _merge(pieces) if cache is None or lines is None else cache.merge(pieces)
 
     def module_wide():
         walks = [piece.walk for piece in pieces]
@@ -220,40 +220,64 @@ def _module_wide_facts(walk: Walk, module, guarded) -> WideFacts:
     )
 
 
+# The facts of the statements, one after the other (the rest are dictionaries by name, and the walk).
+JOINED = tuple(
+    f.name for f in dataclasses.fields(StatementFacts) if f.name not in ("functions", "class_defs", "walk")
+)
+
+
 def _merge(pieces: list[StatementFacts]) -> StatementFacts:
+    functions, class_defs = _by_name(pieces)
+    return StatementFacts(
+        functions=functions,
+        class_defs=class_defs,
+        **{name: tuple(chain.from_iterable([getattr(piece, name) for piece in pieces])) for name in JOINED},
+    )
+
+
+def _by_name(pieces: list[StatementFacts]) -> tuple[dict, dict]:
     functions, class_defs = {}, {}
     for piece in pieces:
         functions.update(piece.functions)
         class_defs.update(piece.class_defs)
+    return functions, class_defs
 
-    def joined(name):
-        return tuple(chain.from_iterable([getattr(piece, name) for piece in pieces]))
 
-    return StatementFacts(
-        functions=functions,
-        calls=joined("calls"),
-        assignments=joined("assignments"),
-        class_defs=class_defs,
-        routers=joined("routers"),
-        registrations=joined("registrations"),
-        routes=joined("routes"),
-        hooks=joined("hooks"),
-        fetches=joined("fetches"),
-        method_branches=joined("method_branches"),
-        problems=joined("problems"),
-        loops=joined("loops"),
-        responses=joined("responses"),
-        return_annotations=joined("return_annotations"),
-        except_blocks=joined("except_blocks"),
-        instances=joined("instances"),
-        serializations=joined("serializations"),
-        serializer_methods=joined("serializer_methods"),
-        bodies=joined("bodies"),
-        with_blocks=joined("with_blocks"),
-        import_statements=joined("import_statements"),
-        queries=joined("queries"),
-        query_loops=joined("query_loops"),
-    )
+class _Merged:
+    """The last merge of a document's statements, with where each statement's items start in each
+    joined tuple, so that the next merge replaces the items of the statements that changed."""
+
+    __slots__ = ("pieces", "facts", "starts")
+
+    def __init__(self, pieces: list[StatementFacts], facts: StatementFacts):
+        self.pieces, self.facts = pieces, facts
+        self.starts = {name: list(accumulate((len(getattr(piece, name)) for piece in pieces), initial=0)) for name in JOINED}
+
+    def again(self, pieces: list[StatementFacts]) -> "_Merged | None":
+        """The merge of `pieces`, which differ from the last ones in a few statements; None when
+        they differ in their number or in many statements (merging anew costs less then)."""
+        if len(pieces) != len(self.pieces):
+            return None
+        changed = [number for number, (before, now) in enumerate(zip(self.pieces, pieces)) if before is not now]
+        if len(changed) > 8:
+            return None
+        fields, starts = {}, {}
+        for name in JOINED:
+            joined, where = getattr(self.facts, name), self.starts[name]
+            for number in reversed(changed):  # from the end: the starts before stay right
+                items, start, stop = getattr(pieces[number], name), where[number], where[number + 1]
+                if not items and start == stop:
+                    continue
+                joined = joined[:start] + items + joined[stop:]
+                grown = len(items) - (stop - start)
+                if grown:
+                    where = where[: number + 1] + [start + grown for start in where[number + 1 :]]
+            fields[name], starts[name] = joined, where
+        functions, class_defs = _by_name(pieces)
+        merged = _Merged.__new__(_Merged)
+        merged.pieces, merged.starts = pieces, starts
+        merged.facts = StatementFacts(functions=functions, class_defs=class_defs, **fields)
+        return merged
 
 
 class _Statements:
@@ -304,6 +328,15 @@ class StatementCache:
         # with their text: their source and outline are then read once, not on every keystroke.
         self.nodes_keep_their_text = False
         self._nodes: dict[int, _Seen] = {}  # what was read of each top-level node, by id
+        self._merged: _Merged | None = None
+
+    def merge(self, pieces: list[StatementFacts]) -> StatementFacts:
+        """`_merge(pieces)`, replacing in the last merge the items of the statements that changed."""
+        merged = self._merged.again(pieces) if self._merged is not None else None
+        if merged is None:
+            merged = _Merged(pieces, _merge(pieces))
+        self._merged = merged
+        return merged.facts
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
