@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from itertools import accumulate, chain
+from itertools import accumulate, chain, count
 from dataclasses import dataclass
 
 from backend_ls.facts.bodies import bodies_in
@@ -305,12 +305,17 @@ class _Statements:
 
 @dataclass(frozen=True)
 class Statement:
-    """One top-level statement of the last analysis: the key its facts are kept under (its source,
-    position and the module-level names), those facts, and where it ends."""
+    """One top-level statement of the last analysis: the key its facts are kept under, those
+    facts, and where it ends. The key is a number that stands for the statement's source, position
+    and the module-level names while they stay the same: the findings kept per statement are
+    looked up by it on every keystroke, and a number hashes in no time."""
 
-    key: tuple
+    key: int
     facts: StatementFacts
     end: tuple[int, int]
+
+
+_KEYS = count()
 
 
 class StatementCache:
@@ -318,17 +323,18 @@ class StatementCache:
     from the last analysis, keyed by the source they were computed from."""
 
     def __init__(self):
-        self._pieces: dict[tuple, StatementFacts] = {}
+        self._pieces: dict[tuple, Statement] = {}  # by source, start and the module-level names
         self._wide: tuple[tuple, WideFacts] | None = None
         self.statements: list[Statement] = []  # the last analysis's, in order (statement checks read them)
         self.wide: WideFacts | None = None  # the same object as long as the module's outline is unchanged
         self._routes: tuple[tuple, tuple] | None = None
-        self._names: _Hashed | None = None
+        self._names: tuple | None = None  # the module-level names, and the number standing for them
         # Set by the editor when its parser keeps the nodes of the statements an edit did not touch,
         # with their text: their source and outline are then read once, not on every keystroke.
         self.nodes_keep_their_text = False
         self._nodes: dict[int, _Seen] = {}  # what was read of each top-level node, by id
         self._merged: _Merged | None = None
+        self._outlines: tuple | None = None  # (tree, the outline of each of its statements)
 
     def merge(self, pieces: list[StatementFacts]) -> StatementFacts:
         """`_merge(pieces)`, replacing in the last merge the items of the statements that changed."""
@@ -340,16 +346,15 @@ class StatementCache:
 
     def pieces(self, module, lines: list[str], scope, path: str, compute) -> list[StatementFacts]:
         names = scope.signature()
-        # Part of every statement's key, and as long as the module has names: the same object
-        # while it is equal, with its hash kept, so keys hash without walking it.
-        if self._names is not None and self._names.value == names:
-            names = self._names
-        else:
-            names = self._names = _Hashed(names)
-        fresh: dict[tuple, StatementFacts] = {}
+        # Part of every statement's key, as a number that stands for the names while they are
+        # equal: keys hash without walking them.
+        if self._names is None or self._names[0] != names:
+            self._names = (names, next(_KEYS))
+        names_key = self._names[1]
+        fresh: dict[tuple, Statement] = {}
         known = self._nodes if self.nodes_keep_their_text else {}
         nodes: dict[int, tuple] = {}
-        statements, result = [], []
+        statements, result, outlines = [], [], []
         for node in module.children:
             if node.type == "endmarker":
                 continue
@@ -359,21 +364,25 @@ class StatementCache:
                 # Reading a statement's text costs its size: an untouched one is read once.
                 seen = _Seen(node, start, _source(lines, node), node.end_pos)
             nodes[id(node)] = seen
-            source, end = seen.source, seen.end
-            key = (source, start, names)
-            piece = self._pieces.get(key)
-            walked = piece
-            if piece is None:
+            if seen.outline is None:
+                seen.outline = (_outline(lines, node), start)
+            outlines.append(seen.outline)
+            written = (seen.source, start, names_key)
+            statement = self._pieces.get(written)
+            if statement is None:
                 # Kept without its walk (the tree changes under it), but returned with it: the
                 # module-wide adapters merge the walks instead of walking the module again.
                 walked = compute([node])
-                piece = dataclasses.replace(walked, walk=None)
-            fresh[key] = piece
-            statements.append(Statement(key, piece, end))
+                statement = Statement(next(_KEYS), dataclasses.replace(walked, walk=None), seen.end)
+            else:
+                walked = statement.facts
+            fresh[written] = statement
+            statements.append(statement)
             result.append(walked)
         self._pieces = fresh  # what is not in this version of the text is gone
         self._nodes = nodes
         self.statements = statements
+        self._outlines = (module, tuple(outlines))
         return result
 
     def routes(self, inputs: tuple, compose) -> tuple:
@@ -386,19 +395,14 @@ class StatementCache:
         self._routes = (inputs, compose())
         return self._routes[1]
 
-    def _outline(self, lines: list[str], node) -> tuple:
-        seen = self._nodes.get(id(node)) if self.nodes_keep_their_text else None
-        start = node.start_pos
-        if seen is None or seen.node is not node or seen.start != start:
-            return (_outline(lines, node), start)
-        if seen.outline is None:
-            seen.outline = (_outline(lines, node), start)
-        return seen.outline
-
     def module_wide(self, module, lines: list[str], compute, problems: list[str]) -> WideFacts:
         """Module-wide facts are recomputed only when something they can read changed: any
         statement but a function's body (its decorators and signature count)."""
-        key = tuple(self._outline(lines, node) for node in module.children if node.type != "endmarker")
+        outlines, self._outlines = self._outlines, None  # the tree changes under them with the next edit
+        if outlines is not None and outlines[0] is module:
+            key = outlines[1]  # read by `pieces` on this tree, in this analysis
+        else:
+            key = tuple((_outline(lines, node), node.start_pos) for node in module.children if node.type != "endmarker")
         if self._wide is not None and self._wide[0] == key:
             self.wide = self._wide[1]
             return self.wide
@@ -419,22 +423,6 @@ class _Seen:
     def __init__(self, node, start, source: str, end):
         self.node, self.start, self.source, self.end = node, start, source, end  # node: kept, so its id is not reused
         self.outline: tuple | None = None
-
-
-class _Hashed:
-    """A value that computes its hash once."""
-
-    __slots__ = ("value", "_hash")
-
-    def __init__(self, value):
-        self.value = value
-        self._hash = hash(value)
-
-    def __hash__(self) -> int:
-        return self._hash
-
-    def __eq__(self, other) -> bool:
-        return self is other or (isinstance(other, _Hashed) and self._hash == other._hash and self.value == other.value)
 
 
 def _source(lines: list[str], node) -> str:
