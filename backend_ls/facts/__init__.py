@@ -44,11 +44,13 @@ def module_facts(
     cache: "StatementCache | None" = None,
     lines: list[str] | None = None,
     external: dict[str, str] | None = None,
+    imports: dict[str, str] | None = None,
 ) -> ModuleFacts:
     """The facts of a module. With a `cache` (and the module's `lines`), the facts of every
     top-level statement whose text, position and module-level names are unchanged since the last
     call are reused, so a keystroke costs the statement it touched (the editor's path).
-    `external`: what imported names are, from the modules they come from (see `module_scope`)."""
+    `external`: what imported names are, from the modules they come from (see `module_scope`);
+    `imports`: the module's imports, when the caller has them already (`imports_of`)."""
     problems: list[str] = []
 
     def guarded(what: str, extract, *args):
@@ -60,7 +62,7 @@ def module_facts(
             problems.append(f"{path}: the {what} facts could not be taken ({type(error).__name__}: {error})")
             return []
 
-    scope = module_scope(module, external)
+    scope = module_scope(module, external, imports)
 
     def compute(nodes):
         walk = guarded("statement", walk_statements, nodes, scope, path)

@@ -360,14 +360,15 @@ class TreeIndex:
         return [node for node in self.inner if node.type in kinds]
 
 
-def module_scope(module: tree.Module, external: dict[str, str] | None = None) -> Scope:
+def module_scope(module: tree.Module, external: dict[str, str] | None = None, imports: dict[str, str] | None = None) -> Scope:
     """The names a module binds at its top level: its imports, then its assignments.
 
     `external` says what imported names are, when the workspace index knows it from the module
     they come from (`from .extensions import db` -> "flask_sqlalchemy.SQLAlchemy()").
     Function bodies run after the whole module has executed, so module-level bindings made below
-    a function are visible in it: they are all bound before any statement is walked."""
-    imports = imports_of(module)
+    a function are visible in it: they are all bound before any statement is walked.
+    `imports`: `imports_of(module)` when the caller has it already (a search of the whole tree)."""
+    imports = imports_of(module) if imports is None else imports
     scope = Scope(dict(imports))
     scope.imports = imports
     for name, qualname in (external or {}).items():

@@ -100,8 +100,9 @@ class Session:
         cache = self.statement_caches.setdefault(key, StatementCache())
         module = self.parser.parse(key, text)
         cache.nodes_keep_their_text = self.parser.kept_untouched_statements
-        external = self.index.external_bindings(path, imports_of(module))
-        facts = module_facts(module, path, cache, lines, external)
+        imports = imports_of(module)
+        external = self.index.external_bindings(path, imports)
+        facts = module_facts(module, path, cache, lines, external, imports)
         self._to_keep.pop(key, None)
         kept = self.statement_findings.get(key)
         first = kept is None
