@@ -367,19 +367,27 @@ class KeptFindings:
         )
         if current != self._context:
             self._context, self._found, self._last = current, {}, None
-        keys = frozenset(statement.key for statement in statements.statements)
+        every = statements.statements
+        statement_keys = [statement.key for statement in every]
+        keys = frozenset(statement_keys)
         if self._last is not None and self._last[0] == keys:
             return list(self._last[1])  # nothing changed (a save, another module's edit)
         kept: dict[tuple, _Kept] = {}
         found: list[Finding] = []
-        every = statements.statements
         analysis = _Analysis(facts, every, self._parts)
         complete = True
+        key_of, still_all = statement_keys.__getitem__, analysis.still_all
         for members, routes in self._groups(context.routes, every):
             # Routes in no statement of this module come and go with any statement's routes.
-            key = tuple(every[number].key for number in members) or ("no statement", keys)
+            key = tuple(map(key_of, members)) or ("no statement", keys)
             entry = self._found.get(key)
-            if entry is None or not entry.valid(keys, analysis):
+            # Kept findings hold while the other statements and the module-wide values they read are
+            # unchanged (written out inline: this loop runs over every group on every keystroke).
+            if (
+                entry is None
+                or (entry.read_statements and not entry.read_statements <= keys)
+                or (entry.read_values and not still_all(entry.read_values))
+            ):
                 entry, failed = self._check(context, analysis, [every[number] for number in members], routes, rules, problems)
                 if failed:  # not kept: the next analysis tries again and reports the failure again
                     found.extend(entry.findings)
@@ -445,6 +453,3 @@ class _Kept:
     findings: tuple[Finding, ...]
     read_statements: frozenset  # keys of the other statements the checks read
     read_values: tuple  # (computation, value) of the module-wide values they asked for
-
-    def valid(self, keys: frozenset, analysis: _Analysis) -> bool:
-        return (not self.read_statements or self.read_statements <= keys) and analysis.still_all(self.read_values)
