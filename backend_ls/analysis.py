@@ -58,7 +58,8 @@ def check_facts(
     findings kept from the last analysis), statement checks run on the changed statements only."""
     path = facts.path
     analysis = Analysis(facts=facts, problems=list(facts.problems))
-    context = RuleContext(facts=facts, lines=lines, settings=settings, index=index)
+    memory = statements[1].memory if statements is not None else None
+    context = RuleContext(facts=facts, lines=lines, settings=settings, index=index, memory=memory)
     enabled = [rule for code, rule in ruleset.rules.items() if settings.enabled(code, path)]
     by_statement = [rule for rule in enabled if rule.scope == "statement"] if statements is not None else []
     found: list[Finding] = []

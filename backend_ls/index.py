@@ -302,6 +302,11 @@ def _route_parts(exported_facts: tuple) -> tuple:
     return exported_facts[:4] + exported_facts[5:7] + exported_facts[8:]
 
 
+def _model_parts(exported_facts: tuple) -> tuple:
+    """What of `exported` models are settled from (their columns, bases, indexes): all but the queries."""
+    return exported_facts[:7] + exported_facts[8:]
+
+
 class WorkspaceIndex:
     def __init__(self, roots: Iterable[Path], cache_dir: Path | None = None):
         self.roots = [Path(root) for root in roots]
@@ -317,6 +322,7 @@ class WorkspaceIndex:
         self._foreign_generation = 0
         self._generation = 0  # bumped whenever what modules export to each other changes
         self._route_generation = 0  # bumped when what routes are composed of changes
+        self._model_generation = 0  # bumped when what models are settled from changes
         self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
         self._through: dict[str, set[str]] = {}  # module -> modules with routes through its prefixes
         self._through_stamp: tuple | None = None
@@ -470,6 +476,8 @@ class WorkspaceIndex:
                 self._forget_graph()
             elif changed:
                 self._generation += 1
+                if _model_parts(before) != _model_parts(after):
+                    self._model_generation += 1
             return changed
 
     def remove(self, path: str) -> bool:
@@ -541,6 +549,11 @@ class WorkspaceIndex:
         routes only can be kept under (a query edited elsewhere leaves it)."""
         return (self._route_generation, self._foreign_generation)
 
+    def model_stamp(self) -> tuple[int, int]:
+        """Changes whenever what any module's models are settled from changes: what is derived from
+        models only can be kept under (a query edited anywhere leaves it)."""
+        return (self._model_generation, self._foreign_generation)
+
     def memo(self, name: str, compute):
         """`compute(index)`, kept until what modules export to each other changes: for checks that
         gather something from every module on every keystroke."""
@@ -561,6 +574,7 @@ class WorkspaceIndex:
         self._graph = self._foreign = None
         self._generation += 1
         self._route_generation += 1
+        self._model_generation += 1
         self._foreign_generation += 1
 
     def graph(self) -> RouterGraph:

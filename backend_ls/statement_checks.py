@@ -317,6 +317,7 @@ class KeptFindings:
         self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._grouped: tuple | None = None  # (routes, statements, their groups)
         self._parts: dict = {}  # module folds' parts, by statement (_Analysis)
+        self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
         self._index_after: tuple | None = None
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:

@@ -166,3 +166,38 @@ def test_a_module_fold_is_taken_again_only_over_the_edited_statement():
     assert again.module_wide(fold) == 3 and seen[3:] == [2]  # two() only
     facts = module_facts(DocumentParser().parse("app.py", edited), "app.py")
     assert fold(facts) == 3 == RuleContext(facts=facts, lines=[], settings=Settings()).module_wide(fold)
+
+
+LOOKED_UP = """\
+from flask import Flask
+from flask_sqlalchemy import SQLAlchemy
+
+app = Flask(__name__)
+db = SQLAlchemy(app)
+
+
+class Order(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    email = db.Column(db.String(120))
+
+
+@app.get("/orders/<email>")
+def by_email(email):
+    return Order.query.filter_by(email=email).first()
+"""
+
+
+def test_db004_settles_the_models_once_while_only_queries_change():
+    from backend_ls.rules.database.unindexed_lookup import _settled_tables
+
+    moved = LOOKED_UP.replace("return Order", "return (Order").replace("first()", "first())")
+    indexed = LOOKED_UP.replace("db.String(120)", "db.String(120), index=True")
+    assert assert_each_version_like_fresh(LOOKED_UP, moved, indexed, code="DB004") == [[10], [10], []]
+    editor = Editor()
+    editor.analyse(LOOKED_UP)
+    tables = editor.kept.memory[_settled_tables][1]
+    assert tables  # the model was settled
+    editor.analyse(moved)
+    assert editor.kept.memory[_settled_tables][1] is tables
+    editor.analyse(indexed)
+    assert editor.kept.memory[_settled_tables][1] is not tables

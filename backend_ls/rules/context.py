@@ -37,6 +37,8 @@ class RuleContext:
     # the routes whose handlers and registrations the group holds.
     statement_routes: tuple[Route, ...] | None = field(default=None, compare=False)
     reads: object = field(default=None, compare=False)  # what such a check read beyond its statements
+    # The editor's, per open document: what `across_edits` keeps from one analysis to the next.
+    memory: dict | None = field(default=None, compare=False)
 
     @cached_property
     def _derived(self) -> dict:
@@ -64,6 +66,18 @@ class RuleContext:
         `facts.models` are every model of the module, to look bases and targets up in)."""
         own = getattr(self.facts, "own_models", None)
         return self.facts.models if own is None else own
+
+    def across_edits(self, compute, inputs: tuple):
+        """`compute()`, or what it gave in the last analysis of the same document when `inputs`
+        are equal to the last ones: for what a check derives from facts an edit rarely changes
+        (the columns of the models) when it runs again for facts that change with most edits (the
+        queries). Computed every time outside the editor."""
+        if self.memory is None:
+            return compute()
+        kept = self.memory.get(compute)
+        if kept is None or kept[0] != inputs:
+            kept = self.memory[compute] = (inputs, compute())
+        return kept[1]
 
     def module_wide(self, compute):
         """`compute(facts)` over the facts of the whole module, for what a statement check must

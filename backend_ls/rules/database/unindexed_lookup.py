@@ -16,12 +16,7 @@ class UnindexedLookup(Rule):
     def inputs(self, context):
         # The lookups of every module (this one's, and the index's generation for the others'),
         # the models and the settings: a body edit that changes no query leaves the findings be.
-        facts = context.facts
-        outside_functions = tuple(a for a in facts.assignments if a.function is None)  # what models resolve by
-        return (
-            facts.queries, facts.query_loops, facts.models, facts.imports, facts.classes, outside_functions,
-            context.index_stamp, context.settings,
-        )
+        return (context.facts.queries, context.facts.query_loops, *_model_inputs(context), context.index_stamp, context.settings)
 
     def check(self, context):
         facts = context.facts
@@ -30,7 +25,9 @@ class UnindexedLookup(Rule):
         resolver = QueryResolver(facts, context.index)
         names = self.model_names(resolver)
         found: dict[tuple[str, str], tuple] = {}
-        tables: dict = {}  # a model's columns and indexes, settled once per check for all its lookups
+        # Models' columns and indexes, settled once for all their lookups; in the editor, kept
+        # while the models are the same, as an edit to a query runs the check again.
+        tables: dict = context.across_edits(_settled_tables, _model_inputs(context))
         for path, query, written, lookups in _candidates(resolver, context.index, names):
             target = self.unindexed(resolver, path, query, written, lookups, tables)
             if target is None:
@@ -101,6 +98,18 @@ class UnindexedLookup(Rule):
         if item.ref is None or item.ref.path != resolver.path or item.model is None:
             return None
         return item.model, column, lookup
+
+
+def _model_inputs(context) -> tuple:
+    """What the models' columns and indexes are settled from."""
+    facts = context.facts
+    outside_functions = tuple(a for a in facts.assignments if a.function is None)  # what models resolve by
+    stamp = context.index.model_stamp() if context.index is not None else None
+    return (facts.models, facts.imports, facts.classes, outside_functions, stamp)
+
+
+def _settled_tables() -> dict:
+    return {}
 
 
 def _indexed(column, indexes, orm: str) -> bool | None:
