@@ -323,6 +323,7 @@ class WorkspaceIndex:
         self._generation = 0  # bumped whenever what modules export to each other changes
         self._route_generation = 0  # bumped when what routes are composed of changes
         self._model_generation = 0  # bumped when what models are settled from changes
+        self._exported: dict[str, tuple] = {}  # open document -> (its facts, what they export)
         self._routes: dict[str, tuple] = {}  # path -> (facts, stamp, routes, modules of their parts)
         self._through: dict[str, set[str]] = {}  # module -> modules with routes through its prefixes
         self._through_stamp: tuple | None = None
@@ -346,6 +347,7 @@ class WorkspaceIndex:
 
     def unpin(self, path: str) -> None:
         self.pinned.discard(self._key(path))
+        self._exported.pop(self._key(path), None)
 
     # -- building -------------------------------------------------------------------------------
     def files(self) -> list[Path]:
@@ -464,7 +466,16 @@ class WorkspaceIndex:
             self.modules[key] = IndexedModule(key, names, Path(key).name == "__init__.py", facts)
             for name in names:
                 self.by_name.setdefault(name, key)
-            before, after = (exported(old.facts) if old is not None else None), exported(facts)
+            kept = self._exported.pop(key, None)
+            if old is None:
+                before = None
+            elif kept is not None and kept[0] is old.facts:
+                before = kept[1]  # an open document's: computed by its last update
+            else:
+                before = exported(old.facts)
+            after = exported(facts)
+            if pinned:  # the next keystroke compares with it: kept for open documents only
+                self._exported[key] = (facts, after)
             changed = before != after
             # A query's or a model's change leaves every module's routes as they are.
             routes_changed = before is None or _route_parts(before) != _route_parts(after)
@@ -485,6 +496,7 @@ class WorkspaceIndex:
         with self._lock:
             old = self.modules.pop(key, None)
             self._routes.pop(key, None)
+            self._exported.pop(key, None)
             if old is None:
                 return False
             for name in old.names:

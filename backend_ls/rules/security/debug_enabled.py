@@ -6,6 +6,7 @@ from backend_ls.facts.model import Call, Value
 from backend_ls.facts.modules import is_development_module, is_settings_path, looks_like_django_settings
 from backend_ls.fixes import environ_reference, replace
 from backend_ls.rules.base import Applicability, Fix, Rule
+from backend_ls.rules.context import ModuleFold
 
 FLASK_APP = "flask.Flask()"
 ASGI_APP = "fastapi.FastAPI()"  # Starlette's application resolves to the same name
@@ -21,6 +22,8 @@ MESSAGES = {
     "settings to anyone; read it from the environment instead.",
 }
 MESSAGES["starlette"] = MESSAGES["fastapi"]
+# Django settings by what any statement of the module assigns at its top level.
+DJANGO_SETTINGS_ASSIGNED = ModuleFold(looks_like_django_settings, any)
 
 
 class DebugEnabled(Rule):
@@ -33,7 +36,7 @@ class DebugEnabled(Rule):
             return
         found = list(self._calls(context)) + list(self._assignments(context))
         # A settings module by its path, or by what the whole module assigns at its top level.
-        if is_settings_path(facts.path, root) or context.module_wide(looks_like_django_settings):
+        if is_settings_path(facts.path, root) or context.module_wide(DJANGO_SETTINGS_ASSIGNED):
             found.extend(self._django_setting(context))
         seen = set()
         for framework, value in sorted(found, key=lambda item: item[1].span):
