@@ -183,12 +183,14 @@ class _Analysis:
     """What the groups of one analysis share: who defines a name, which statement holds a
     position, and the module-wide values checks ask for."""
 
-    def __init__(self, facts: ModuleFacts, statements: list[Statement], parts: dict | None = None):
+    def __init__(self, facts: ModuleFacts, statements: list[Statement], folds: dict | None = None):
         self.facts, self.statements = facts, statements
-        # fold -> id of a statement's facts -> (those facts, the fold's part over them): the
-        # last analysis's, then this one's (`parts_now`), so only changed statements are folded.
-        self._parts_before = parts or {}
-        self.parts_now: dict[ModuleFold, dict[int, tuple]] = {}
+        # fold -> (the statements, the fold's part over each, their combination): the last
+        # analysis's, then this one's (`folds_now`), so only the statements that changed are
+        # folded again, and an unchanged combination is the same object (compared in no time).
+        self._folds_before = folds or {}
+        self.folds_now: dict[ModuleFold, tuple] = {}
+        self._changed: dict[int, list[int]] = {}  # id of earlier statements -> positions that differ
         self._definers: dict[str, list[Statement]] | None = None
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
@@ -231,22 +233,37 @@ class _Analysis:
     def module_wide(self, compute):
         if compute not in self._values:
             if isinstance(compute, ModuleFold):
-                self._values[compute] = compute.combine(self._parts(compute))
+                self._values[compute] = self._folded(compute)
             else:
                 self._values[compute] = compute(self.facts)
         return self._values[compute]
 
-    def _parts(self, fold: ModuleFold) -> list:
-        before, now, parts = self._parts_before.get(fold, {}), {}, []
-        for statement in self.statements:
-            facts = statement.facts
-            kept = before.get(id(facts))
-            if kept is None or kept[0] is not facts:
-                kept = (facts, fold.of_part(facts))  # the facts are kept, so their id is not reused
-            now[id(facts)] = kept
-            parts.append(kept[1])
-        self.parts_now[fold] = now
-        return parts
+    def _folded(self, fold: ModuleFold):
+        statements, last = self.statements, self._folds_before.get(fold)
+        if last is None or len(last[0]) != len(statements):
+            parts = [fold.of_part(statement.facts) for statement in statements]
+            value = fold.combine(parts)
+        else:
+            before, parts, value = last
+            renewed = parts
+            for position in self._positions_changed_since(before):
+                part = fold.of_part(statements[position].facts)
+                if part != parts[position]:
+                    if renewed is parts:
+                        renewed = list(parts)
+                    renewed[position] = part
+            if renewed is not parts:
+                parts, value = renewed, fold.combine(renewed)
+        self.folds_now[fold] = (statements, parts, value)
+        return value
+
+    def _positions_changed_since(self, before: list[Statement]) -> list[int]:
+        """Where the statements differ from those of an earlier analysis (as many of them)."""
+        changed = self._changed.get(id(before))
+        if changed is None:
+            changed = [number for number, (old, new) in enumerate(zip(before, self.statements)) if old is not new]
+            self._changed[id(before)] = changed
+        return changed
 
 
 def statement_groups(routes: list[Route], statements: list[Statement]) -> list[tuple[list[int], list[Route]]]:
@@ -316,7 +333,7 @@ class KeptFindings:
         self._index_epoch: int | None = None
         self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._grouped: tuple | None = None  # (routes, statements, their groups)
-        self._parts: dict = {}  # module folds' parts, by statement (_Analysis)
+        self._folds: dict = {}  # module folds, with their parts by statement (_Analysis)
         self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
         self._index_after: tuple | None = None
 
@@ -375,7 +392,7 @@ class KeptFindings:
             return list(self._last[1])  # nothing changed (a save, another module's edit)
         kept: dict[tuple, _Kept] = {}
         found: list[Finding] = []
-        analysis = _Analysis(facts, every, self._parts)
+        analysis = _Analysis(facts, every, self._folds)
         complete = True
         key_of, still_all = statement_keys.__getitem__, analysis.still_all
         for members, routes in self._groups(context.routes, every):
@@ -398,8 +415,8 @@ class KeptFindings:
             found.extend(entry.findings)
         self._found = kept
         self._last = (keys, found) if complete else None
-        if analysis.parts_now:
-            self._parts = analysis.parts_now
+        if analysis.folds_now:
+            self._folds = {**self._folds, **analysis.folds_now}
         return list(found)
 
     def _groups(self, routes: list[Route], statements: list[Statement]) -> list:

@@ -162,7 +162,7 @@ def test_a_module_fold_is_taken_again_only_over_the_edited_statement():
     assert first.module_wide(fold) == 2 and len(seen) == 3  # the import, one() and two()
     edited = source.replace("requests.get(b)", "requests.get(b); requests.get(c)")
     editor.analyse(edited)
-    again = _Analysis(None, editor.cache.statements, first.parts_now)
+    again = _Analysis(None, editor.cache.statements, first.folds_now)
     assert again.module_wide(fold) == 3 and seen[3:] == [2]  # two() only
     facts = module_facts(DocumentParser().parse("app.py", edited), "app.py")
     assert fold(facts) == 3 == RuleContext(facts=facts, lines=[], settings=Settings()).module_wide(fold)
