@@ -183,7 +183,7 @@ class _Analysis:
     """What the groups of one analysis share: who defines a name, which statement holds a
     position, and the module-wide values checks ask for."""
 
-    def __init__(self, facts: ModuleFacts, statements: list[Statement], folds: dict | None = None):
+    def __init__(self, facts: ModuleFacts, statements: list[Statement], folds: dict | None = None, definers: dict | None = None):
         self.facts, self.statements = facts, statements
         # fold -> (the statements, the fold's part over each, their combination): the last
         # analysis's, then this one's (`folds_now`), so only the statements that changed are
@@ -191,7 +191,9 @@ class _Analysis:
         self._folds_before = folds or {}
         self.folds_now: dict[ModuleFold, tuple] = {}
         self._changed: dict[int, list[int]] = {}  # id of earlier statements -> positions that differ
-        self._definers: dict[str, list[Statement]] | None = None
+        # Top-level name -> positions of the statements defining it; given when they are known
+        # to be those of the last analysis (the statements define the same names where they did).
+        self.definer_positions: dict[str, list[int]] | None = definers
         self._ends = [statement.end for statement in statements]
         self._values: dict[object, object] = {}
         self._still: dict[int, bool] = {}  # id of a kept tuple of values -> whether they still hold
@@ -199,14 +201,15 @@ class _Analysis:
 
     def definers(self, name: str) -> list[Statement]:
         """The statements defining a top-level name (a function or a class), in order."""
-        if self._definers is None:
-            self._definers = {}
-            for statement in self.statements:
+        if self.definer_positions is None:
+            self.definer_positions = {}
+            for position, statement in enumerate(self.statements):
                 for qualname in (*statement.facts.functions, *statement.facts.class_defs):
-                    holders = self._definers.setdefault(qualname, []) if "." not in qualname else None
-                    if holders is not None and (not holders or holders[-1] is not statement):
-                        holders.append(statement)
-        return self._definers.get(name, [])
+                    holders = self.definer_positions.setdefault(qualname, []) if "." not in qualname else None
+                    if holders is not None and (not holders or holders[-1] != position):
+                        holders.append(position)
+        statements = self.statements
+        return [statements[position] for position in self.definer_positions.get(name, ())]
 
     def statement_at(self, point) -> Statement | None:
         number = _statement_at(self._ends, point)
@@ -334,6 +337,7 @@ class KeptFindings:
         self._module: dict[str, tuple[object, list[Finding]]] = {}
         self._grouped: tuple | None = None  # (routes, statements, their groups)
         self._folds: dict = {}  # module folds, with their parts by statement (_Analysis)
+        self._definers: dict | None = None  # name -> positions of the statements defining it
         self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
         self._index_after: tuple | None = None
 
@@ -392,10 +396,14 @@ class KeptFindings:
             return list(self._last[1])  # nothing changed (a save, another module's edit)
         kept: dict[tuple, _Kept] = {}
         found: list[Finding] = []
-        analysis = _Analysis(facts, every, self._folds)
+        grouped_before = self._grouped
+        groups = self._groups(context.routes, every)
+        # The same groups: every statement defines the same names as before, where it was.
+        definers = self._definers if grouped_before is not None and groups is grouped_before[2] else None
+        analysis = _Analysis(facts, every, self._folds, definers)
         complete = True
         key_of, still_all = statement_keys.__getitem__, analysis.still_all
-        for members, routes in self._groups(context.routes, every):
+        for members, routes in groups:
             # Routes in no statement of this module come and go with any statement's routes.
             key = tuple(map(key_of, members)) or ("no statement", keys)
             entry = self._found.get(key)
@@ -417,6 +425,7 @@ class KeptFindings:
         self._last = (keys, found) if complete else None
         if analysis.folds_now:
             self._folds = {**self._folds, **analysis.folds_now}
+        self._definers = analysis.definer_positions
         return list(found)
 
     def _groups(self, routes: list[Route], statements: list[Statement]) -> list:
