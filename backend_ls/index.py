@@ -33,6 +33,7 @@ from backend_ls.positions import Span
 log = logging.getLogger(__name__)
 MAX_RESOLUTION_DEPTH = 10
 MAX_FILE_CHARACTERS = 5_000_000
+POOLED_FROM_FILES = 64  # fewer files are parsed in the process that asks: starting workers costs more
 
 
 # Bumped when the form facts are stored in changes without their meaning changing (`shared`).
@@ -76,6 +77,10 @@ class FactsCache:
             return None
 
     def store(self, key: str, facts: ModuleFacts) -> None:
+        self.store_pickled(key, pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL))
+
+    def store_pickled(self, key: str, data: bytes) -> None:
+        """Store facts already pickled (a worker sends the parent the same bytes)."""
         if self.directory is None:
             return
         folder = self.directory / key[:2]
@@ -83,7 +88,7 @@ class FactsCache:
             folder.mkdir(parents=True, exist_ok=True)
             temporary = folder / f".{key}.{os.getpid()}.{threading.get_ident()}"
             with open(temporary, "wb") as handle:
-                pickle.dump(facts, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                handle.write(data)
             os.replace(temporary, folder / key)
         except OSError as error:  # a cache that cannot be written only costs time
             log.debug("cannot write the facts cache: %s", error)
@@ -185,6 +190,14 @@ class FileResult:
     text: str | None
     facts: ModuleFacts | None
     error: str | None = None
+    # From a worker process: the facts as pickled for the cache, sent as they are instead of being
+    # pickled a second time for the pipe; `unpickled()` makes them `facts` again in the parent.
+    pickled: bytes | None = None
+
+    def unpickled(self) -> FileResult:
+        if self.pickled is not None:
+            self.facts, self.pickled = pickle.loads(self.pickled), None
+        return self
 
 
 def _cached_result(path: str, cache: FactsCache) -> FileResult | None:
@@ -200,8 +213,11 @@ def _cached_result(path: str, cache: FactsCache) -> FileResult | None:
     return FileResult(path, text, facts) if facts is not None else None
 
 
-def load_file(path: str, cache_dir: str | None, fingerprint: str, external: dict[str, str] | None = None) -> FileResult:
-    """Facts of one file, from the cache or by parsing it. Top-level so process pools can run it."""
+def load_file(
+    path: str, cache_dir: str | None, fingerprint: str, external: dict[str, str] | None = None, pickled: bool = False
+) -> FileResult:
+    """Facts of one file, from the cache or by parsing it. Top-level so process pools can run it;
+    `pickled` (in a worker): facts computed here are returned pickled, as they were cached."""
     cache = FactsCache(Path(cache_dir) if cache_dir else None, fingerprint)
     try:
         data = Path(path).read_bytes()
@@ -217,19 +233,28 @@ def load_file(path: str, cache_dir: str | None, fingerprint: str, external: dict
             facts = shared(facts_of_text(text, path, external))
         except Exception as error:  # one unreadable file must not stop the index
             return FileResult(path, text, None, f"{path}: cannot be analysed: {error!r}")
-        cache.store(key, facts)
+        if pickled or cache.directory is not None:
+            facts_pickle = pickle.dumps(facts, protocol=pickle.HIGHEST_PROTOCOL)
+            cache.store_pickled(key, facts_pickle)
+            if pickled:
+                return FileResult(path, text, None, pickled=facts_pickle)
     return FileResult(path, text, facts)
+
+
+def _load_in_worker(path: str, cache_dir: str | None, fingerprint: str, external: dict[str, str] | None = None) -> FileResult:
+    return load_file(path, cache_dir, fingerprint, external, pickled=True)
 
 
 @contextmanager
 def index_executor(files: int):
     """Worker processes for a big build (parsing holds the GIL); none for a small one."""
     workers = os.cpu_count() or 1
-    if files < 64 or workers < 2:
+    if files < POOLED_FROM_FILES or workers < 2:
         yield None
         return
     # "spawn": the server has threads running, and forking a threaded process is unsafe.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context("spawn")) as executor:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
         yield executor
 
 
@@ -408,7 +433,8 @@ class WorkspaceIndex:
             else:
                 yield result
         chunk = max(1, min(64, len(misses) // 32 or 1))
-        yield from executor.map(load_file, misses, [cache_dir] * len(misses), [self.fingerprint] * len(misses), chunksize=chunk)
+        for result in executor.map(_load_in_worker, misses, [cache_dir] * len(misses), [self.fingerprint] * len(misses), chunksize=chunk):
+            yield result.unpickled()
 
     def _with_imported_objects(self, collected: list[FileResult], executor, cache_dir) -> list[FileResult]:
         """Second pass: modules that import an app, blueprint, router or ORM handle from another
@@ -427,7 +453,7 @@ class WorkspaceIndex:
         if executor is None:
             redone = [load_file(job, cache_dir, self.fingerprint, known) for job, known in zip(jobs, externals)]
         else:
-            redone = list(executor.map(load_file, jobs, [cache_dir] * len(jobs), [self.fingerprint] * len(jobs), externals))
+            redone = [result.unpickled() for result in executor.map(_load_in_worker, jobs, [cache_dir] * len(jobs), [self.fingerprint] * len(jobs), externals)]
         by_path = {result.path: result for result in redone}
         for result in redone:
             if result.facts is not None:
