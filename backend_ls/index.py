@@ -245,6 +245,13 @@ def _load_in_worker(path: str, cache_dir: str | None, fingerprint: str, external
     return load_file(path, cache_dir, fingerprint, external, pickled=True)
 
 
+def _start_worker() -> None:
+    # Parse trees are cycles (parent <-> children): with the collector held off, facts_of_text
+    # collects each tree's young objects once it is done with it, instead of the collector's
+    # repeated passes while the tree is built (about 7% of a worker's time).
+    gc.disable()
+
+
 @contextmanager
 def index_executor(files: int):
     """Worker processes for a big build (parsing holds the GIL); none for a small one."""
@@ -254,7 +261,7 @@ def index_executor(files: int):
         return
     # "spawn": the server has threads running, and forking a threaded process is unsafe.
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as executor:
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as executor:
         yield executor
 
 
