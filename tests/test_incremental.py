@@ -77,3 +77,32 @@ def test_the_session_equals_a_fresh_analysis(tmp_path_factory, sequence):
         fresh.update(path, facts)
         expected = check_facts(facts, text.splitlines(keepends=True), Settings(), RULES, fresh).findings
         assert outcome.analysis.findings == expected, text
+
+
+def test_keystrokes_in_bodies_reuse_the_other_statements_and_equal_fresh():
+    """Single keystrokes in function bodies, as in typing: the statements the parser kept are
+    reused as they were, and a line added or removed in a body moves every statement below it."""
+    parser, cache = DocumentParser(), StatementCache()
+    key = f"/incremental/{next(documents)}.py"
+    line = BASE.index("    return ", BASE.index("def "))
+    word = line + len("    return ")
+    versions = [
+        BASE,
+        BASE[:word] + "x" + BASE[word:],  # a character
+        BASE[:line] + "    y = 1\n" + BASE[line:],  # a line more: what follows moves down
+        BASE[:line] + "    y = 12\n" + BASE[line:],
+        BASE,
+    ]
+    try:
+        for number, version in enumerate(versions):
+            before = list(cache.statements)
+            module = parser.parse(key, version)
+            cache.nodes_keep_their_text = parser.kept_untouched_statements
+            incremental = module_facts(module, key, cache, version.splitlines(keepends=True))
+            assert incremental == module_facts(grammar().parse(version), key), version
+            if number and version.count("\n") == versions[number - 1].count("\n"):
+                assert parser.last_parse_kind in ("body", "statements")
+                kept = sum(1 for old, new in zip(before, cache.statements) if old is new)
+                assert kept == len(cache.statements) - 1
+    finally:
+        parser.forget(key)

@@ -337,6 +337,7 @@ class StatementCache:
         self._nodes: dict[int, _Seen] = {}  # what was read of each top-level node, by id
         self._merged: _Merged | None = None
         self._outlines: tuple | None = None  # (tree, the outline of each of its statements)
+        self._last: _Pieces | None = None
 
     def merge(self, pieces: list[StatementFacts]) -> StatementFacts:
         """`_merge(pieces)`, replacing in the last merge the items of the statements that changed."""
@@ -353,31 +354,21 @@ class StatementCache:
         if self._names is None or self._names[0] != names:
             self._names = (names, next(_KEYS))
         names_key = self._names[1]
+        children = [node for node in module.children if node.type != "endmarker"]
+        again = self._pieces_again(children, lines, names_key, compute)
+        if again is not None:
+            self._outlines = (module, tuple(self._last.outlines))
+            return again
         fresh: dict[tuple, Statement] = {}
         known = self._nodes if self.nodes_keep_their_text else {}
-        nodes: dict[int, tuple] = {}
-        statements, result, outlines = [], [], []
-        for node in module.children:
-            if node.type == "endmarker":
-                continue
-            start = node.start_pos
-            seen = known.get(id(node))
-            if seen is None or seen.node is not node or seen.start != start:
-                # Reading a statement's text costs its size: an untouched one is read once.
-                seen = _Seen(node, start, _source(lines, node), node.end_pos)
+        nodes: dict[int, _Seen] = {}
+        statements, result, outlines, writtens = [], [], [], []
+        for node in children:
+            seen, statement, walked = self._piece(node, node.start_pos, known, lines, names_key, compute)
             nodes[id(node)] = seen
-            if seen.outline is None:
-                seen.outline = (_outline(lines, node), start)
             outlines.append(seen.outline)
-            written = (seen.source, start, names_key)
-            statement = self._pieces.get(written)
-            if statement is None:
-                # Kept without its walk (the tree changes under it), but returned with it: the
-                # module-wide adapters merge the walks instead of walking the module again.
-                walked = compute([node])
-                statement = Statement(next(_KEYS), dataclasses.replace(walked, walk=None), seen.end)
-            else:
-                walked = statement.facts
+            written = (seen.source, seen.start, names_key)
+            writtens.append(written)
             fresh[written] = statement
             statements.append(statement)
             result.append(walked)
@@ -385,6 +376,65 @@ class StatementCache:
         self._nodes = nodes
         self.statements = statements
         self._outlines = (module, tuple(outlines))
+        self._last = _Pieces(children, writtens, outlines, names_key, len(lines))
+        return result
+
+    def _piece(self, node, start, known: dict, lines: list[str], names_key: int, compute) -> tuple:
+        """(what was read of a node, its statement, its facts with their walk when just taken)."""
+        seen = known.get(id(node))
+        if seen is None or seen.node is not node or seen.start != start:
+            # Reading a statement's text costs its size: an untouched one is read once.
+            seen = _Seen(node, start, _source(lines, node), node.end_pos)
+        if seen.outline is None:
+            seen.outline = (_outline(lines, node), start)
+        statement = self._pieces.get((seen.source, start, names_key))
+        if statement is not None:
+            return seen, statement, statement.facts
+        # Kept without its walk (the tree changes under it), but returned with it: the module-wide
+        # adapters merge the walks instead of walking the module again.
+        walked = compute([node])
+        return seen, Statement(next(_KEYS), dataclasses.replace(walked, walk=None), seen.end), walked
+
+    def _pieces_again(self, children: list, lines: list[str], names_key: int, compute) -> list | None:
+        """The pieces when the parser kept every top-level node but a few, and those it kept did
+        not move: only the new nodes are read (a keystroke in a body replaces one). None when that
+        cannot be told, and every node is looked at."""
+        last = self._last
+        if (
+            not self.nodes_keep_their_text
+            or last is None
+            or last.names_key != names_key
+            or len(children) != len(last.children)
+            # The parser re-parses one stretch of text and keeps the nodes around it, moving
+            # those after it by the lines it gained or lost (the nodes it kept start lines).
+            or len(lines) != last.line_count
+        ):
+            return None
+        changed = [position for position, (old, new) in enumerate(zip(last.children, children)) if old is not new]
+        if len(changed) > 8:
+            return None
+        for position in changed:
+            # The text after a new node is unchanged up to the next one: if the node after it is
+            # where it was, so is every node up to the next new one.
+            after = position + 1
+            if after < len(children) and after not in changed:
+                seen = self._nodes.get(id(children[after]))
+                if seen is None or seen.node is not children[after] or seen.start != children[after].start_pos:
+                    return None
+        statements, outlines, writtens = list(self.statements), list(last.outlines), list(last.writtens)
+        result = [statement.facts for statement in statements]
+        for position in changed:
+            old, node = last.children[position], children[position]
+            seen, statement, walked = self._piece(node, node.start_pos, {}, lines, names_key, compute)
+            self._nodes.pop(id(old), None)
+            self._nodes[id(node)] = seen
+            if self._pieces.get(writtens[position]) is statements[position]:
+                del self._pieces[writtens[position]]
+            written = (seen.source, seen.start, names_key)
+            self._pieces[written] = statement
+            statements[position], outlines[position], writtens[position], result[position] = statement, seen.outline, written, walked
+        self.statements = statements
+        self._last = _Pieces(children, writtens, outlines, names_key, len(lines))
         return result
 
     def routes(self, inputs: tuple, compose) -> tuple:
@@ -415,6 +465,16 @@ class StatementCache:
         self._wide = (key, wide)
         self.wide = wide
         return wide
+
+
+class _Pieces:
+    """The top-level nodes of the last analysis, with the keys and outlines of their statements."""
+
+    __slots__ = ("children", "writtens", "outlines", "names_key", "line_count")
+
+    def __init__(self, children: list, writtens: list, outlines: list, names_key: int, line_count: int):
+        self.children, self.writtens, self.outlines = children, writtens, outlines
+        self.names_key, self.line_count = names_key, line_count
 
 
 class _Seen:
