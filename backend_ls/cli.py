@@ -6,6 +6,7 @@ import argparse
 import gc
 import json
 import logging
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,6 +14,8 @@ from pathlib import Path
 from backend_ls import __version__
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+# From this many files, `check` shares the checks out among forked copies of itself (backend_ls/forked.py).
+FORKED_CHECKS_FROM_FILES = 64
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -128,6 +131,7 @@ def check(args) -> int:
         return _report(cached, args.format, failed=False)
     from backend_ls.analysis import analyse_text, check_facts
     from backend_ls.fixes import apply_fixes
+    from backend_ls.forked import map_forked
     from backend_ls.options import apply_overrides, load_settings
     from backend_ls.rules.base import Applicability
     from backend_ls.rules.registry import load_rules
@@ -169,7 +173,11 @@ def check(args) -> int:
 
     checkable = [(result, settings) for result, settings, _ in planned if settings is not None]
     with _collector_held_off(not args.fix):
-        checked = [check_file(result, settings) for result, settings in checkable]
+        if args.fix or len(checkable) < FORKED_CHECKS_FROM_FILES:
+            checked = [check_file(result, settings) for result, settings in checkable]
+        else:
+            # The index is built and its pool shut down: copies of this process check the files.
+            checked = map_forked(lambda job: check_file(*job), checkable, os.cpu_count() or 1)
         answers = iter(checked)
         results, failed = [], False
         for result, settings, problems in planned:

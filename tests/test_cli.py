@@ -131,3 +131,69 @@ def test_a_second_run_answers_from_the_run_cache_and_sees_changes(tmp_path):
     assert sorted(f["path"] for f in json.loads(third.stdout)) == ["app.py", "other.py"]
     (project / "pyproject.toml").write_text('[tool.backend-ls]\nignore = ["SVC001"]\n')
     assert check().returncode == 0
+
+
+def _mixed_project(root: Path) -> None:
+    """Findings in many files, a folder whose pyproject has a problem, an unreadable file."""
+    root.mkdir()
+    for n in range(7):
+        (root / f"calls{n}.py").write_text(BAD + f"\n\ndef other{n}(url):\n    return requests.post(url)\n")
+    (root / "sub").mkdir()
+    (root / "sub" / "pyproject.toml").write_text('[tool.backend-ls]\nnot_a_setting = 1\n')
+    for n in range(3):
+        (root / "sub" / f"more{n}.py").write_text(BAD)
+    (root / "sub" / "latin1.py").write_bytes(b"name = '\xe9t\xe9'\n")
+
+
+def test_forked_checks_answer_as_checks_in_one_process(tmp_path, monkeypatch, capsys):
+    """Over many files `check` shares the checks out among forked copies of itself: the output,
+    messages, exit status and the run cache are those of a run in one process."""
+    import threading
+
+    from backend_ls import cli, forked
+
+    _mixed_project(tmp_path / "project")
+    monkeypatch.chdir(tmp_path / "project")
+    forks = []
+    real_fork = os.fork
+
+    def counted_fork():
+        forks.append(1)
+        return real_fork()
+
+    monkeypatch.setattr(forked.os, "fork", counted_fork)
+    answers = {}
+    for name, threshold in (("serial", 10**9), ("forked", 2)):
+        monkeypatch.setattr(cli, "FORKED_CHECKS_FROM_FILES", threshold)
+        for output in ("text", "json"):
+            monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / f"cache-{name}-{output}"))
+            status = cli.main(["check", ".", "--format", output])
+            answers[name, output] = (status, *capsys.readouterr())
+    assert threading.active_count() == 1 and forks, "the checks were not forked"
+    for output in ("text", "json"):
+        assert answers["forked", output] == answers["serial", output]
+        status, stdout, stderr = answers["forked", output]
+        assert status == 2 and stdout.count("SVC001") == 17
+        assert "latin1.py: cannot be read" in stderr and "unknown setting 'not_a_setting'" in stderr
+
+
+def test_map_forked_keeps_the_order_and_reports_failures():
+    import pytest
+
+    from backend_ls.forked import map_forked
+
+    assert map_forked(lambda n: n * n, list(range(11)), 3) == [n * n for n in range(11)]
+    assert map_forked(lambda n: n, [], 2) == []
+
+    def fails_on(bad):
+        def function(n):
+            if n == bad:
+                raise ValueError(f"failed on {n}")
+            return n
+
+        return function
+
+    with pytest.raises(RuntimeError, match="ValueError: failed on 7"):
+        map_forked(fails_on(7), list(range(10)), 2)  # 7 is the child's
+    with pytest.raises(ValueError, match="failed on 4"):
+        map_forked(fails_on(4), list(range(10)), 2)  # 4 is this process's: the child is ended
