@@ -104,7 +104,7 @@ def _index_paths(paths: list[Path], use_cache: bool):
     roots = sorted({path if path.is_dir() else path.parent for path in paths})
     index = WorkspaceIndex(roots, cache_dir=default_cache_dir() if use_cache else None)
     files = python_files(paths)
-    with index_executor(len(files)) as executor:
+    with index_executor(len(files), fork=True) as executor:
         results = index.build(files, executor)
     return index, results
 

@@ -253,14 +253,18 @@ def _start_worker() -> None:
 
 
 @contextmanager
-def index_executor(files: int):
-    """Worker processes for a big build (parsing holds the GIL); none for a small one."""
+def index_executor(files: int, fork: bool = False):
+    """Worker processes for a big build (parsing holds the GIL); none for a small one. `fork`: the
+    caller runs no other thread (the CLI), so workers may be forked copies of it, which start
+    without a new interpreter and its imports."""
+    from backend_ls.forked import can_fork
+
     workers = os.cpu_count() or 1
     if files < POOLED_FROM_FILES or workers < 2:
         yield None
         return
-    # "spawn": the server has threads running, and forking a threaded process is unsafe.
-    context = multiprocessing.get_context("spawn")
+    # "spawn" otherwise: the server has threads running, and forking a threaded process is unsafe.
+    context = multiprocessing.get_context("fork" if fork and can_fork() else "spawn")
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker) as executor:
         yield executor
 

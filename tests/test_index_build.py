@@ -31,21 +31,22 @@ def _project(root: Path, modules: int) -> list[Path]:
     return sorted(package.glob("*.py"))
 
 
-def _build(root: Path, files: list[Path], cache_dir: Path | None, pooled: bool):
+def _build(root: Path, files: list[Path], cache_dir: Path | None, pooled: bool, fork: bool = False):
     index = WorkspaceIndex([root], cache_dir=cache_dir)
-    with index_executor(len(files) if pooled else 0) as executor:
+    with index_executor(len(files) if pooled else 0, fork=fork) as executor:
         assert (executor is not None) == pooled
         results = index.build(files, executor)
     return index, results
 
 
+@pytest.mark.parametrize("fork", [False, True], ids=["spawned", "forked"])
 @pytest.mark.parametrize("cached", [False, True], ids=["no-cache", "cache"])
-def test_pooled_build_equals_a_build_in_one_process(tmp_path, monkeypatch, cached):
+def test_pooled_build_equals_a_build_in_one_process(tmp_path, monkeypatch, cached, fork):
     monkeypatch.setattr(index_module, "POOLED_FROM_FILES", 2)
     files = _project(tmp_path / "project", 6)
     cache_dir = tmp_path / "facts" if cached else None
     serial, serial_results = _build(tmp_path / "project", files, None, pooled=False)
-    pooled, pooled_results = _build(tmp_path / "project", files, cache_dir, pooled=True)
+    pooled, pooled_results = _build(tmp_path / "project", files, cache_dir, pooled=True, fork=fork)
 
     assert [(r.path, r.text, r.error, r.pickled) for r in pooled_results] == [
         (r.path, r.text, r.error, None) for r in serial_results
