@@ -456,9 +456,11 @@ def create_server() -> BackendLanguageServer:
         actions: list[types.CodeAction] = []
         if not only or any(kind.startswith(types.CodeActionKind.QuickFix) for kind in only):
             for diagnostic in params.context.diagnostics:
-                if diagnostic.source == "backend-ls" and result:
-                    diagnostic = _published_twin(result, diagnostic) or diagnostic
-                actions.extend(quick_fixes(uri, version, diagnostic))
+                # The published diagnostic as the server keeps it: its edits are for the version
+                # the actions name. One no longer published (the text changed since) gets none.
+                published = _published_twin(result, diagnostic) if diagnostic.source == "backend-ls" and result else None
+                if published is not None:
+                    actions.extend(quick_fixes(uri, version, published))
         wants_fix_all = not only or any(
             FIX_ALL_KIND.startswith(kind) for kind in only
         )

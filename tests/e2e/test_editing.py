@@ -131,3 +131,17 @@ async def test_closing_a_document_clears_its_diagnostics(client, workspace):
     seen = len(client.published)
     client.text_document_did_close(types.DidCloseTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=uri)))
     assert await wait_for_diagnostics(client, uri, after=seen) == []
+
+
+async def test_a_diagnostic_no_longer_published_gets_no_quick_fix(client, workspace):
+    """Its edits were made for an older text: applied to the current one they would land wrong."""
+    uri = open_document(client, workspace / "stale.py", TWO_CALLS)
+    [first, _] = await wait_for_diagnostics(client, uri, 1)
+    moved = "\n\n" + TWO_CALLS  # every finding two lines down
+    replace_document(client, uri, moved, 2)
+    assert [d.range.start.line for d in await wait_for_diagnostics(client, uri, 2)] == [6, 10]
+    stale = [a for a in await code_actions(client, uri, first) if a.kind == types.CodeActionKind.QuickFix]
+    assert stale == []
+    [current, _] = await wait_for_diagnostics(client, uri, 2)
+    titles = [a.title for a in await code_actions(client, uri, current) if a.kind == types.CodeActionKind.QuickFix]
+    assert titles == ["backend-ls (SVC001): Add `timeout=10`", "backend-ls (SVC001): Ignore SVC001 on this line"]
