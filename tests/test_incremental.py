@@ -106,3 +106,23 @@ def test_keystrokes_in_bodies_reuse_the_other_statements_and_equal_fresh():
                 assert kept == len(cache.statements) - 1
     finally:
         parser.forget(key)
+
+
+def test_the_first_keystroke_builds_again_only_the_diagnostics_it_touched(tmp_path, monkeypatch):
+    """The statement-by-statement run after a document's first analysis gives its findings as
+    other objects: their diagnostics are the ones already built, not built again."""
+    from backend_ls.lsp import diagnostics
+
+    path = str(tmp_path / "shop.py")
+    session = Session(RULES)
+    first = session.analyse("file://" + path, path, BASE)
+    session.keep_findings("file://" + path)
+    built = []
+    real = diagnostics.diagnostic_json
+    monkeypatch.setattr(diagnostics, "diagnostic_json", lambda finding, *rest: built.append(finding) or real(finding, *rest))
+    handler = BASE.rindex("\n@") + 1  # the last handler: its findings are made again
+    body = BASE.index("    return ", handler) + len("    return ")
+    edited = session.analyse("file://" + path, path, BASE[:body] + "x" + BASE[body:])
+    first_line, last_line = BASE[:handler].count("\n") + 1, BASE[:body].count("\n") + 1
+    assert len(edited.analysis.findings) == len(first.analysis.findings) > 5
+    assert built and all(first_line <= finding.span.start_line <= last_line for finding in built)

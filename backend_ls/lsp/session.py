@@ -133,7 +133,10 @@ class Session:
             return
         facts, lines, settings = pending
         with collection_paused():
-            check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
+            analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
+            builder = self.diagnostic_builders.get(key)
+            if builder is not None:
+                builder.adopt(analysis.findings)
 
     def close(self, key: str) -> None:
         self.results.pop(key, None)
