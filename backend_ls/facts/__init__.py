@@ -275,11 +275,27 @@ class _Merged:
                 if grown:
                     where = where[: number + 1] + [start + grown for start in where[number + 1 :]]
             fields[name], starts[name] = joined, where
-        functions, class_defs = _by_name(pieces)
+        functions, class_defs = self._by_name_again(pieces, changed)
         merged = _Merged.__new__(_Merged)
         merged.pieces, merged.starts = pieces, starts
         merged.facts = StatementFacts(functions=functions, class_defs=class_defs, **fields)
         return merged
+
+    def _by_name_again(self, pieces: list[StatementFacts], changed: list[int]) -> tuple[dict, dict]:
+        """`_by_name(pieces)` from the last one, when the statements that changed define the same
+        names as before: each name still comes from the last statement defining it."""
+        for number in changed:
+            before, now = self.pieces[number], pieces[number]
+            if before.functions.keys() != now.functions.keys() or before.class_defs.keys() != now.class_defs.keys():
+                return _by_name(pieces)
+        functions, class_defs = dict(self.facts.functions), dict(self.facts.class_defs)
+        for number in changed:
+            before, now = self.pieces[number], pieces[number]
+            for merged, old, new in ((functions, before.functions, now.functions), (class_defs, before.class_defs, now.class_defs)):
+                for name, value in new.items():
+                    if merged[name] is old[name]:
+                        merged[name] = value
+        return functions, class_defs
 
 
 class _Statements:
