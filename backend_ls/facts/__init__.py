@@ -75,7 +75,7 @@ def module_facts(
         pieces = [compute([node]) for node in module.children if node.type != "endmarker"]
     else:
         pieces = cache.pieces(module, lines, scope, path, compute)
-    merged = _merge(pieces) if cache is None or lines is None else cache.merge(pieces)
+    merged = _merge(pieces) if cache is None or lines is None else cache.merge()
 
     def module_wide():
         walks = [piece.walk for piece in pieces]
@@ -355,8 +355,11 @@ class StatementCache:
         self._outlines: tuple | None = None  # (tree, the outline of each of its statements)
         self._last: _Pieces | None = None
 
-    def merge(self, pieces: list[StatementFacts]) -> StatementFacts:
-        """`_merge(pieces)`, replacing in the last merge the items of the statements that changed."""
+    def merge(self) -> StatementFacts:
+        """The merge of the statements' facts, replacing in the last merge the items of the
+        statements that changed. Their kept facts, which are the same objects from one analysis to
+        the next (`pieces` returns those just taken with their walk, which a merge does not read)."""
+        pieces = [statement.facts for statement in self.statements]
         merged = self._merged.again(pieces) if self._merged is not None else None
         if merged is None:
             merged = _Merged(pieces, _merge(pieces))
