@@ -67,6 +67,12 @@ class RuleContext:
         own = getattr(self.facts, "own_models", None)
         return self.facts.models if own is None else own
 
+    @cached_property
+    def assignments_outside_functions(self) -> tuple:
+        """The module's assignments at its top level and in class bodies, what names and models
+        resolve by: several checks' inputs read them on every keystroke."""
+        return tuple(a for a in self.facts.assignments if a.function is None)
+
     def across_edits(self, compute, inputs: tuple):
         """`compute()`, or what it gave in the last analysis of the same document when `inputs`
         are equal to the last ones: for what a check derives from facts an edit rarely changes

@@ -64,8 +64,10 @@ class UntypedPathParam(Rule):
         # names its fix must not shadow.
         facts = context.facts
         handlers = tuple(facts.functions.get(route.handler) for route in context.routes)
-        module_level = tuple(a for a in facts.assignments if a.function is None)
-        return (context.route_inputs(), handlers, facts.imports, facts.import_end_line, facts.classes, module_level)
+        return (
+            context.route_inputs(), handlers, facts.imports, facts.import_end_line, facts.classes,
+            context.assignments_outside_functions,
+        )
 
     def check(self, context):
         yield from self.path_strings(context)

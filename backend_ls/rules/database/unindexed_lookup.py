@@ -103,9 +103,8 @@ class UnindexedLookup(Rule):
 def _model_inputs(context) -> tuple:
     """What the models' columns and indexes are settled from."""
     facts = context.facts
-    outside_functions = tuple(a for a in facts.assignments if a.function is None)  # what models resolve by
     stamp = context.index.model_stamp() if context.index is not None else None
-    return (facts.models, facts.imports, facts.classes, outside_functions, stamp)
+    return (facts.models, facts.imports, facts.classes, context.assignments_outside_functions, stamp)
 
 
 def _settled_tables() -> dict:
