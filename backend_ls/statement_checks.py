@@ -10,8 +10,10 @@ routes of its handlers; and the rest of the module to look things up in. Looking
 a class by name, another function's calls or body, or a module-wide value
 (`RuleContext.module_wide`) is recorded, and the group's findings are kept until one of its
 statements, something it read, the module's outline, the settings or another module changes.
+A module-wide value that is a `ModuleFold` is folded again only over the statements that changed.
 
-Module checks that name their inputs (`Rule.inputs`) are kept while those are equal.
+Module checks that name their inputs (`Rule.inputs`) are kept while those are equal; what a check
+keeps across edits of its own (`RuleContext.across_edits`) lives here too (`memory`).
 
 The test helpers hold every statement check to its promise on every source the check tests run
 (tests/rules/helpers.py), and tests/test_incremental.py edits at random and compares the kept
