@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import logging
 import os
 import sys
-from contextlib import contextmanager
+from contextlib import nullcontext
 from pathlib import Path
 
 from backend_ls import __version__
@@ -131,6 +130,7 @@ def check(args) -> int:
         return _report(cached, args.format, failed=False)
     from backend_ls.analysis import analyse_text, check_facts
     from backend_ls.fixes import apply_fixes
+    from backend_ls.collection import collection_paused
     from backend_ls.forked import map_forked
     from backend_ls.options import apply_overrides, load_settings
     from backend_ls.rules.base import Applicability
@@ -172,7 +172,8 @@ def check(args) -> int:
         return list(analysis.findings), list(analysis.problems)
 
     checkable = [(result, settings) for result, settings, _ in planned if settings is not None]
-    with _collector_held_off(not args.fix):
+    # Checks and reports make many objects and no garbage cycles; fixes parse again, and do.
+    with nullcontext() if args.fix else collection_paused():
         if args.fix or len(checkable) < FORKED_CHECKS_FROM_FILES:
             checked = [check_file(result, settings) for result, settings in checkable]
         else:
@@ -195,20 +196,6 @@ def check(args) -> int:
         if not failed and not ruleset.errors:
             run_cache.store(cache_dir, key, results)
         return _report(results, args.format, failed)
-
-
-@contextmanager
-def _collector_held_off(hold: bool):
-    """Checks and reports make many objects and no garbage cycles (fixes parse again, and do):
-    the collector's passes over them would only cost time (about 10% of the checks)."""
-    collecting = gc.isenabled()
-    if hold:
-        gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _report(results, output_format: str, failed: bool) -> int:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from backend_ls import __version__
+from backend_ls.collection import collection_paused
 from backend_ls.django_routes import django_exported, django_routes
 from backend_ls.facts.model import ModuleFacts, PathPart, Route, Value, field_names
 from backend_ls.facts.queries import exported_queries
@@ -401,14 +402,11 @@ class WorkspaceIndex:
         """Index files (all of the workspace by default); returns what each file gave."""
         # Facts are many small objects that live as long as the index: the collector's passes over
         # the growing heap would cost more than the loading itself (15 ms -> 2 ms a file, warm).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
-            return self._build(paths, executor, progress, cancelled)
-        finally:
-            gc.freeze()  # what is indexed now is not scanned again by later collections
-            if collecting:
-                gc.enable()
+        with collection_paused():
+            try:
+                return self._build(paths, executor, progress, cancelled)
+            finally:
+                gc.freeze()  # what is indexed now is not scanned again by later collections
 
     def _build(self, paths, executor, progress, cancelled) -> list[FileResult]:
         paths = self.files() if paths is None else paths

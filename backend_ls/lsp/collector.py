@@ -14,7 +14,6 @@ import asyncio
 import gc
 import logging
 import time
-from contextlib import contextmanager
 
 log = logging.getLogger(__name__)
 
@@ -48,19 +47,6 @@ class PacedCollector:
         self._analyses = 0
         future = asyncio.ensure_future(self._run(collect))
         future.add_done_callback(_log_failure)
-
-
-@contextmanager
-def collection_paused():
-    """No automatic collection inside: an analysis mostly makes what lives on, and on a
-    10,000-line module's first analysis the automatic collections cost a third of the time."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def collect() -> None:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from functools import cached_property
 from pathlib import Path
 
 from backend_ls.analysis import Analysis, check_facts
@@ -14,7 +13,7 @@ from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.facts.names import imports_of
 from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
-from backend_ls.lsp.collector import collection_paused
+from backend_ls.collection import collection_paused
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
 from backend_ls.options import Settings, apply_overrides, load_settings
 from backend_ls.rules.base import RuleSet
@@ -33,16 +32,9 @@ class Result:
     published: list[dict] = field(default_factory=list)  # the diagnostics, as sent
     converter: object = None
 
-    @cached_property
-    def diagnostics(self) -> list:
-        """The published diagnostics as lsprotocol objects."""
-        return structured(self.published, self.converter)
-
     def diagnostic(self, position: int):
         """One published diagnostic as an lsprotocol object: hover and code actions need one or
         two, and converting a thousand of them costs a hundred milliseconds."""
-        if "diagnostics" in self.__dict__:
-            return self.diagnostics[position]
         return structured([self.published[position]], self.converter)[0]
 
 
