@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 import parso
 
@@ -158,23 +159,12 @@ def models_in_module(walk: Walk, module, aliases: dict[str, str] | None = None) 
 # --- names -------------------------------------------------------------------------------------
 
 
-# Answers given before: a module resolves the same few names over and over.
-_CANONICAL_SEEN: dict[str, str] = {}
-
-
 def canonical(qualname: str | None) -> str | None:
     """The short, public spelling of an ORM name; Flask-SQLAlchemy's `db.X` as the SQLAlchemy X."""
-    if qualname is None:
-        return None
-    found = _CANONICAL_SEEN.get(qualname)
-    if found is None:
-        found = _canonical(qualname)
-        if len(_CANONICAL_SEEN) >= 4096:
-            _CANONICAL_SEEN.clear()
-        _CANONICAL_SEEN[qualname] = found
-    return found
+    return None if qualname is None else _canonical(qualname)
 
 
+@lru_cache(maxsize=4096)  # a module resolves the same few names over and over
 def _canonical(qualname: str) -> str:
     if qualname.startswith(FSA):
         rest = qualname[len(FSA):]

@@ -7,6 +7,8 @@ created by calling something gets "()" appended, so after `app = Flask(__name__)
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from parso.python import tree
 
 # Names a framework exports from more than one module; the adapters only know the short form.
@@ -24,21 +26,10 @@ CANONICAL = {
 
 # The first segments of the names above: most qualified names start with none of them.
 _CANONICAL_HEADS = tuple(sorted({long.split(".", 1)[0] + "." for long in CANONICAL}))
-# Answers given before: a module resolves the same few names over and over.
-_CANONICAL_SEEN: dict[str, str] = {}
 
 
+@lru_cache(maxsize=4096)  # a module resolves the same few names over and over
 def canonical(qualname: str) -> str:
-    found = _CANONICAL_SEEN.get(qualname)
-    if found is None:
-        found = _canonical(qualname)
-        if len(_CANONICAL_SEEN) >= 4096:
-            _CANONICAL_SEEN.clear()
-        _CANONICAL_SEEN[qualname] = found
-    return found
-
-
-def _canonical(qualname: str) -> str:
     if not qualname.startswith(_CANONICAL_HEADS):
         return qualname
     for long, short in CANONICAL.items():
