@@ -26,7 +26,7 @@ import dataclasses
 import logging
 from bisect import bisect_right
 
-from backend_ls.facts import Statement, StatementCache
+from backend_ls.facts import Statement, StatementCache, positions_replaced
 from backend_ls.facts.model import ModuleFacts, Route
 from backend_ls.rules.base import Finding, Rule
 from backend_ls.rules.context import ModuleFold, RuleContext
@@ -266,7 +266,7 @@ class _Analysis:
         """Where the statements differ from those of an earlier analysis (as many of them)."""
         changed = self._changed.get(id(before))
         if changed is None:
-            changed = [number for number, (old, new) in enumerate(zip(before, self.statements)) if old is not new]
+            changed = positions_replaced(before, self.statements)
             self._changed[id(before)] = changed
         return changed
 

@@ -222,6 +222,12 @@ def _module_wide_facts(walk: Walk, module, guarded) -> WideFacts:
     )
 
 
+def positions_replaced(before: list, now: list) -> list[int]:
+    """Where two lists of as many items hold other objects: what an edit replaced, in the editor's
+    lists of statements, nodes and facts, which keep the objects it left alone."""
+    return [position for position, (old, new) in enumerate(zip(before, now)) if old is not new]
+
+
 # The facts of the statements, one after the other (the rest are dictionaries by name, and the walk).
 JOINED = tuple(
     f.name for f in dataclasses.fields(StatementFacts) if f.name not in ("functions", "class_defs", "walk")
@@ -260,7 +266,7 @@ class _Merged:
         they differ in their number or in many statements (merging anew costs less then)."""
         if len(pieces) != len(self.pieces):
             return None
-        changed = [number for number, (before, now) in enumerate(zip(self.pieces, pieces)) if before is not now]
+        changed = positions_replaced(self.pieces, pieces)
         if len(changed) > 8:
             return None
         fields, starts = {}, {}
@@ -429,7 +435,7 @@ class StatementCache:
             or len(lines) != last.line_count
         ):
             return None
-        changed = [position for position, (old, new) in enumerate(zip(last.children, children)) if old is not new]
+        changed = positions_replaced(last.children, children)
         if len(changed) > 8:
             return None
         for position in changed:
