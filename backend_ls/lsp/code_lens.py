@@ -80,10 +80,7 @@ def route_lenses(routes: list[Route], analysis: Analysis) -> list[RouteLens]:
     findings = analysis.findings
     starts = _starts(findings)
     for route in routes:
-        picked: set[int] = set()
-        for start, end in _regions(analysis, route):
-            picked.update(range(bisect_left(starts, tuple(start)), bisect_left(starts, tuple(end))))
-        inside = tuple(findings[number] for number in sorted(picked))
+        inside = tuple(findings[number] for numbers in _slices(starts, analysis, route) for number in numbers)
         lenses.append(RouteLens(route, _title(route), inside))
     lenses.sort(key=lambda lens: (lens.line, lens.route.anchor.start[1]))
     return lenses
@@ -93,6 +90,18 @@ def _starts(findings: list[Finding]) -> list[Point]:
     return [(finding.span.start_line, finding.span.start_column) for finding in findings]
 
 
+def _slices(starts: list[Point], analysis: Analysis, route: Route) -> list[range]:
+    """The positions of a route's findings among the analysis's, in order and each once: its
+    regions' slices of them (findings come sorted by position), overlaps cut off."""
+    slices, reached = [], 0
+    for first, stop in sorted((bisect_left(starts, tuple(a)), bisect_left(starts, tuple(b))) for a, b in _regions(analysis, route)):
+        first = max(first, reached)
+        if stop > first:
+            slices.append(range(first, stop))
+            reached = stop
+    return slices
+
+
 def signature(routes: list[Route], analysis: Analysis) -> tuple[tuple[int, str], ...]:
     """What the lenses show, to tell whether a client should ask for them again: the lines and
     labels of `route_lenses`, from counts of findings rather than the findings (after every
@@ -100,12 +109,7 @@ def signature(routes: list[Route], analysis: Analysis) -> tuple[tuple[int, str],
     starts = _starts(analysis.findings)
     shown = []
     for route in routes:
-        # The findings of a region are a slice of them: count the union of the slices.
-        count, reached = 0, 0
-        for first, stop in sorted((bisect_left(starts, tuple(a)), bisect_left(starts, tuple(b))) for a, b in _regions(analysis, route)):
-            first = max(first, reached)
-            if stop > first:
-                count, reached = count + stop - first, stop
+        count = sum(len(numbers) for numbers in _slices(starts, analysis, route))
         anchor = route.anchor
         shown.append(((anchor.start_line, anchor.start_column), _label(_title(route), count)))
     shown.sort(key=lambda item: item[0])
