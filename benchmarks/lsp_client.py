@@ -19,7 +19,8 @@ class LspClient:
         self.process: asyncio.subprocess.Process | None = None
         self.ids = itertools.count(1)
         self.pending: dict[int, asyncio.Future] = {}
-        self.diagnostics: dict[tuple[str, int | None], float] = {}  # (uri, version) -> arrival time
+        # (uri, version) -> when the message's last byte was read, and when it was decoded
+        self.diagnostics: dict[tuple[str, int | None], tuple[float, float]] = {}
         self.latest: dict[str, tuple[int | None, list]] = {}
         self.waiters: list[tuple[str, int | None, asyncio.Future]] = []
         self.progress_ended: asyncio.Event = asyncio.Event()
@@ -60,8 +61,12 @@ class LspClient:
         while True:
             header = await stream.readuntil(b"\r\n\r\n")
             length = int(header.split(b"Content-Length:")[1].split(b"\r\n")[0])
-            message = json.loads(await stream.readexactly(length))
-            arrived = time.perf_counter()
+            body = await stream.readexactly(length)
+            # The server's latency ends when its message is delivered; this client decoding the
+            # JSON afterwards is the client's own cost (5 ms for 1,657 diagnostics), kept apart.
+            delivered = time.perf_counter()
+            message = json.loads(body)
+            arrived = (delivered, time.perf_counter())
             if "id" in message and "method" not in message:
                 future = self.pending.pop(message["id"], None)
                 if future is not None and not future.done():
@@ -86,8 +91,9 @@ class LspClient:
                 elif kind == "end":
                     self.progress_ended.set()
 
-    async def diagnostics_for(self, uri: str, version: int | None, timeout: float = 120) -> float:
-        """When the diagnostics of (uri, version) arrived (waiting for them if needed)."""
+    async def diagnostics_for(self, uri: str, version: int | None, timeout: float = 120) -> tuple[float, float]:
+        """When the diagnostics of (uri, version) were delivered and when this client had decoded
+        them (waiting for them if needed)."""
         if (uri, version) in self.diagnostics:
             return self.diagnostics[(uri, version)]
         future = asyncio.get_running_loop().create_future()
