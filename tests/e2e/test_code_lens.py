@@ -112,8 +112,23 @@ async def test_the_lens_command_shows_the_route_findings(client, workspace):
         raise AssertionError(f"the message was not shown: {client.logged}")
 
 
+async def refreshed(refreshes: list, count: int, supported: bool) -> None:
+    """Wait until the client was asked to refresh its lenses `count` times, if it can be."""
+    for _ in range(150):
+        if not supported or len(refreshes) >= count:
+            break
+        await asyncio.sleep(0.02)
+    assert len(refreshes) == (count if supported else 0)
+
+
+def refresh_supported(client) -> bool:
+    workspace = client.capabilities.workspace
+    return bool(workspace and workspace.code_lens and workspace.code_lens.refresh_support)
+
+
 async def test_lenses_follow_edits_fixes_and_settings(client, workspace):
     refreshes = record_refreshes(client)
+    supported = refresh_supported(client)
     only_svc001(workspace)
     uri = open_document(client, workspace / "users.py", SOURCE)
     diagnostics = await wait_for_diagnostics(client, uri, 1)
@@ -128,6 +143,8 @@ async def test_lenses_follow_edits_fixes_and_settings(client, workspace):
         (25, "POST /api/v1/users · no findings"),
         (30, "GET|HEAD /health · no findings"),
     ]
+    # The client is asked to refresh them once typing pauses, once per change of what they show.
+    await refreshed(refreshes, 1, supported)
 
     # Fixing a finding in the handler lowers the count.
     diagnostics = await wait_for_diagnostics(client, uri, 2)
@@ -135,6 +152,7 @@ async def test_lenses_follow_edits_fixes_and_settings(client, workspace):
     fix = next(a for a in await code_actions(client, uri, target) if "timeout" in a.title)
     replace_document(client, uri, apply_workspace_edit(edited, fix.edit, uri), 3)
     assert shown(await lenses(client, uri))[1] == (15, "GET /api/v1/users/{id} · 1 finding")
+    await refreshed(refreshes, 2, supported)
 
     # Settings that turn the check off reach the counts without an edit.
     client.workspace_did_change_configuration(
@@ -147,16 +165,30 @@ async def test_lenses_follow_edits_fixes_and_settings(client, workspace):
     else:
         raise AssertionError(shown(await lenses(client, uri)))
 
-    workspace_capabilities = client.capabilities.workspace
-    supports_refresh = bool(
-        workspace_capabilities and workspace_capabilities.code_lens and workspace_capabilities.code_lens.refresh_support
-    )
-    for _ in range(100):
-        if not supports_refresh or len(refreshes) >= 3:
-            break
-        await asyncio.sleep(0.02)
-    # One refresh per change of what the lenses show (edit, fix, settings), none without support.
-    assert len(refreshes) == (3 if supports_refresh else 0)
+    await refreshed(refreshes, 3, supported)
+
+
+async def test_a_burst_of_edits_asks_for_one_refresh_and_an_unchanged_view_for_none(client, workspace):
+    refreshes = record_refreshes(client)
+    supported = refresh_supported(client)
+    only_svc001(workspace)
+    uri = open_document(client, workspace / "users.py", SOURCE)
+    await wait_for_diagnostics(client, uri, 1)
+    # Typing a new route in three keystrokes, without a pause: one refresh when typing stops.
+    text = SOURCE
+    for version, (before, after) in enumerate(
+        [("app = FastAPI()\n", 'app = FastAPI()\n@app.get("/a")\ndef a():\n    pass\n'), ('"/a"', '"/ab"'), ('"/ab"', '"/abc"')],
+        start=2,
+    ):
+        text = text.replace(before, after)
+        replace_document(client, uri, text, version)
+        await wait_for_diagnostics(client, uri, version)
+    await refreshed(refreshes, 1, supported)
+    # An edit inside a handler that changes no route and no count: no refresh.
+    replace_document(client, uri, text.replace("    pass\n", "    return None\n", 1), 5)
+    await wait_for_diagnostics(client, uri, 5)
+    await asyncio.sleep(0.6)
+    assert len(refreshes) == (1 if supported else 0)
 
 
 async def test_a_file_without_routes_has_no_lenses(client, workspace):
