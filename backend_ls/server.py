@@ -19,6 +19,7 @@ from backend_ls.index import default_cache_dir, index_executor, load_file
 from backend_ls.lsp.code_actions import FIX_ALL_KIND, fix_all, quick_fixes
 from backend_ls.lsp.code_lens import SHOW_FINDINGS, code_lenses, findings_message, signature
 from backend_ls.lsp.collector import PacedCollector
+from backend_ls.lsp.text import SplicedDocument
 from backend_ls.lsp.diagnostics import document_href, structured
 from backend_ls.lsp.hover import hover_markdown
 from backend_ls.lsp.session import Result, Session
@@ -86,6 +87,7 @@ class BackendLanguageServer(LanguageServer):
                 await asyncio.shield(self.configuring)
             document = self.workspace.get_text_document(uri)
             version, text = document.version, document.source
+            lines = document.lines if isinstance(document, SplicedDocument) else None
             path = to_fs_path(uri) or uri
             loop = asyncio.get_running_loop()
             encoding = str(self.workspace.position_encoding or "utf-16")
@@ -96,7 +98,7 @@ class BackendLanguageServer(LanguageServer):
                 # version is worth analysing when the worker gets to them.
                 if self.wanted.get(uri) != version:
                     return None
-                return self.session.analyse(uri, path, text, encoding)
+                return self.session.analyse(uri, path, text, encoding, lines)
 
             try:
                 outcome = await loop.run_in_executor(self.session.executor, analyse)
@@ -373,6 +375,11 @@ def create_server() -> BackendLanguageServer:
 
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BackendLanguageServer, params: types.DidOpenTextDocumentParams):
+        # pygls made the document; ours keeps its lines and changes only the ones an edit touches.
+        documents = ls.workspace.text_documents
+        for key, document in documents.items():
+            if document.uri == params.text_document.uri and not isinstance(document, SplicedDocument):
+                documents[key] = SplicedDocument(document)
         path = to_fs_path(params.text_document.uri)
         if path:
             ls.session.index.pin(path)

@@ -75,15 +75,17 @@ class Session:
     def forget_settings(self) -> None:
         self._folder_settings.clear()
 
-    def analyse(self, key: str, path: str, text: str, encoding: str = "utf-16") -> Outcome:
+    def analyse(self, key: str, path: str, text: str, encoding: str = "utf-16", lines: list[str] | None = None) -> Outcome:
         """Runs on the worker thread: parse (incrementally), check one document's text and build
-        its diagnostics. The server collects garbage when typing pauses (lsp/collector.py)."""
+        its diagnostics. `lines`: the text's, when the editor's document keeps them (never changed
+        in place). The server collects garbage when typing pauses (lsp/collector.py)."""
         with collection_paused():
-            return self._analyse(key, path, text, encoding)
+            return self._analyse(key, path, text, encoding, lines)
 
-    def _analyse(self, key: str, path: str, text: str, encoding: str) -> Outcome:
+    def _analyse(self, key: str, path: str, text: str, encoding: str, lines: list[str] | None) -> Outcome:
         settings, problems = self.settings_for(path)
-        lines = text.splitlines(keepends=True)
+        if lines is None:
+            lines = text.splitlines(keepends=True)
         if len(text) > MAX_FILE_CHARACTERS:
             problems.append(
                 f"{path} is not analysed: it has {len(text):,} characters, more than {MAX_FILE_CHARACTERS:,}"
