@@ -13,6 +13,7 @@ import dataclasses
 import gc
 import hashlib
 import logging
+import operator
 import os
 import pickle
 import threading
@@ -115,15 +116,24 @@ def facts_of_text(text: str, path: str, external: dict[str, str] | None = None) 
 
 # Fact classes whose equal instances may be one object: nothing asks them `is` or `id()`.
 _MERGEABLE = frozenset((Span, Value, PathPart))
-_FROZEN: dict[type, bool] = {}
+# Per class: a getter of its fields' values at once, when it is a frozen dataclass; None otherwise.
+_FIELDS: dict[type, Callable | None] = {}
+_NO_PARTS = frozenset((type(None), bool, int, float))  # kept as they are, no call made for them
 
 
-def _frozen_fields(cls: type) -> tuple[str, ...] | None:
-    """The field names of a frozen dataclass; None for any other type (left as it is)."""
-    if cls not in _FROZEN:
+def _fields_getter(cls: type) -> Callable | None:
+    """All field values of a frozen dataclass in one call (a tuple); None for any other type (left as it is)."""
+    if cls not in _FIELDS:
         params = getattr(cls, "__dataclass_params__", None)
-        _FROZEN[cls] = params is not None and params.frozen
-    return field_names(cls) if _FROZEN[cls] else None
+        names = field_names(cls) if params is not None and params.frozen else None
+        if not names:
+            _FIELDS[cls] = None
+        elif len(names) == 1:
+            getter = operator.attrgetter(names[0])
+            _FIELDS[cls] = lambda value: (getter(value),)
+        else:
+            _FIELDS[cls] = operator.attrgetter(*names)
+    return _FIELDS[cls]
 
 
 def shared(facts: ModuleFacts) -> ModuleFacts:
@@ -136,22 +146,46 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
     values, fresh from `facts_of_text`: fields are replaced in place by equal objects, so every
     comparison answers as before. Points and spans, made of plain ints, are merged by value; other
     tuples and objects only when their parts are the same objects, never by equality alone
-    (`(True, 1) == (1, 1)`)."""
+    (`(True, 1) == (1, 1)`).
+
+    It runs once per file of every index build: the common parts (strings, numbers, spans, empty
+    tuples) are settled where they are met instead of by a call each."""
     strings: dict[str, str] = {}
     points: dict[tuple[int, int], tuple[int, int]] = {}
     spans: dict[tuple[int, int, int, int], Span] = {}
     composites: dict[tuple, object] = {}
     done: dict[int, tuple[object, object]] = {}  # id -> (the object, kept alive; what it became)
     assign = object.__setattr__
+    intern = strings.setdefault
+    fields_of = _FIELDS.get
+    no_parts = _NO_PARTS
+
+    def span(value: Span) -> Span:
+        numbers = (value.start_line, value.start_column, value.end_line, value.end_column)
+        if type(numbers[0]) is int and type(numbers[1]) is int and type(numbers[2]) is int and type(numbers[3]) is int:
+            return spans.setdefault(numbers, value)
+        return share(value)
 
     def share(value):
         kind = type(value)
         if kind is str:
-            return strings.setdefault(value, value)
+            return intern(value, value)
         if kind is tuple:
+            if not value:
+                return value  # the one empty tuple
             if len(value) == 2 and type(value[0]) is int and type(value[1]) is int:
                 return points.setdefault(value, value)
-            items = tuple([item if item is None else share(item) for item in value])
+            items = []
+            for item in value:
+                each = type(item)
+                if each is str:
+                    item = intern(item, item)
+                elif each is Span:
+                    item = span(item)
+                elif each not in no_parts:
+                    item = share(item)
+                items.append(item)
+            items = tuple(items)
             return composites.setdefault((tuple, *map(id, items)), items)
         if kind is Span:
             numbers = (value.start_line, value.start_column, value.end_line, value.end_column)
@@ -163,19 +197,34 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
         if kind is dict:
             result = {share(key): share(item) for key, item in value.items()}
         else:
-            names = _frozen_fields(kind)
-            if names is None:
+            getter = fields_of(kind, False)
+            if getter is False:
+                getter = _fields_getter(kind)
+            if getter is None:
                 return value  # numbers, lists, sets, anything else: kept as they are
-            parts = []
-            for name in names:
-                item = getattr(value, name)
-                if item is not None and item is not True and item is not False:
+            parts = getter(value)
+            mergeable = kind in _MERGEABLE
+            changed = None
+            for position, item in enumerate(parts):
+                each = type(item)
+                if each is str:
+                    new = intern(item, item)
+                elif each is Span:
+                    new = span(item)
+                elif each in no_parts or (each is tuple and not item):
+                    continue
+                else:
                     new = share(item)
-                    if new is not item:
-                        assign(value, name, new)
-                    item = new
-                parts.append(item)
-            result = composites.setdefault((kind, *map(id, parts)), value) if kind in _MERGEABLE else value
+                if new is not item:
+                    if changed is None:
+                        changed = list(parts)
+                        names = field_names(kind)
+                    changed[position] = new
+                    assign(value, names[position], new)
+            if mergeable:
+                result = composites.setdefault((kind, *map(id, changed if changed is not None else parts)), value)
+            else:
+                result = value
         done[id(value)] = (value, result)
         return result
 
