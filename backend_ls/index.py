@@ -415,6 +415,9 @@ class WorkspaceIndex:
         self._through_stamp: tuple | None = None
         self._memos: dict[str, tuple[int, object]] = {}
         self.pinned: set[str] = set()
+        # Bumped whenever a module's facts are added, replaced or removed: what is kept per module
+        # for every module (a check's workspace table) is up to date while it is unchanged.
+        self.changes = 0
 
     def set_roots(self, roots: Iterable[Path]) -> None:
         """Take the workspace folders; names of files indexed before (open buffers) are redone."""
@@ -548,6 +551,7 @@ class WorkspaceIndex:
                 return False
             names = old.names if old is not None else module_names(Path(key), self.roots)
             self.modules[key] = IndexedModule(key, names, Path(key).name == "__init__.py", facts)
+            self.changes += 1
             for name in names:
                 self.by_name.setdefault(name, key)
             kept = self._exported.pop(key, None)
@@ -583,6 +587,7 @@ class WorkspaceIndex:
             self._exported.pop(key, None)
             if old is None:
                 return False
+            self.changes += 1
             for name in old.names:
                 if self.by_name.get(name) == key:
                     del self.by_name[name]

@@ -200,6 +200,8 @@ class _WorkspaceTable:
         # module -> (facts, graph, URL table) its entries were made from; weakly, since the graph
         # refers to the index.
         self.seen: dict[str, tuple[object, object, object]] = {}
+        # (the index's count of changes, graph, URL table, module checked) at the last check.
+        self.last: tuple | None = None
 
     @classmethod
     def of(cls, index) -> "_WorkspaceTable":
@@ -215,24 +217,50 @@ class _WorkspaceTable:
         # The index's lock gives a consistent view of the modules (and guards this table) while the
         # server updates them from other threads.
         with index._lock:
-            modules = {path: module.facts for path, module in index.modules.items()}
-            modules[here] = facts
             graph = index.graph()
             urls = url_table(index)
-            one_project = len(urls.roots) <= 1  # several Django projects: their routes cannot be told apart
+            last, changes = self.last, getattr(index, "changes", None)
+            if last is not None and changes is not None and last[0] == changes and last[1]() is graph and last[2]() is urls:
+                # No module changed since the last check: only the module checked then (its facts
+                # were taken in place of the index's) and the one checked now can differ. Going
+                # over every module on every check made a workspace's checks quadratic.
+                paths = [path for path in dict.fromkeys((last[3], here)) if path is not None]
+            else:
+                paths = None
+            self._bring_up_to_date(index, here, facts, graph, urls, paths)
+            self.last = (changes, weakref.ref(graph), weakref.ref(urls), here)
+            return self.table, list(self.table.of_module.get(here, ()))
+
+    def _bring_up_to_date(self, index, here: str, facts: ModuleFacts, graph, urls, paths: list[str] | None) -> None:
+        """Recompute the entries of the modules (of `paths` only, when given) whose facts, graph or
+        URL table are not those they were made from; `here` with `facts` instead of the index's."""
+        one_project = len(urls.roots) <= 1  # several Django projects: their routes cannot be told apart
+        if paths is None:
+            modules = {path: module.facts for path, module in index.modules.items()}
+            modules[here] = facts
             for path in [path for path in self.seen if path not in modules]:
                 del self.seen[path]
                 self.table.replace(path, [])
-            for path, module_facts in modules.items():
-                state = self.seen.get(path)
-                if state is not None and state[0]() is module_facts and state[1]() is graph and state[2]() is urls:
-                    continue
-                entries = _module_entries(graph, path, module_facts)
-                if one_project:
-                    entries += _django_entries(index, path, module_facts)
-                self.table.replace(path, entries)
-                self.seen[path] = (weakref.ref(module_facts), weakref.ref(graph), weakref.ref(urls))
-            return self.table, list(self.table.of_module.get(here, ()))
+        else:
+            modules = {}
+            for path in paths:
+                module = index.modules.get(path)
+                if path == here:
+                    modules[path] = facts
+                elif module is not None:
+                    modules[path] = module.facts
+                elif path in self.seen:
+                    del self.seen[path]
+                    self.table.replace(path, [])
+        for path, module_facts in modules.items():
+            state = self.seen.get(path)
+            if state is not None and state[0]() is module_facts and state[1]() is graph and state[2]() is urls:
+                continue
+            entries = _module_entries(graph, path, module_facts)
+            if one_project:
+                entries += _django_entries(index, path, module_facts)
+            self.table.replace(path, entries)
+            self.seen[path] = (weakref.ref(module_facts), weakref.ref(graph), weakref.ref(urls))
 
 
 def _module_entries(graph: RouterGraph, module: str, facts: ModuleFacts) -> list[Entry]:
