@@ -24,7 +24,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
+from itertools import chain
 
 from backend_ls.facts import Statement, StatementCache, positions_replaced
 from backend_ls.facts.model import ModuleFacts, Route
@@ -170,11 +171,7 @@ def statement_view(facts: ModuleFacts, statements: list[Statement], routes: list
     fields = {field.name: getattr(facts, field.name) for field in dataclasses.fields(facts)}
     fields.update(own, routes=tuple(routes), problems=())
     view = StatementView(**fields)
-    keys = {statement.key for statement in statements}
-    own_models = tuple(
-        model for model in facts.models
-        if getattr(reads.analysis.statement_at(model.name_span.start), "key", None) in keys
-    )
+    own_models = reads.analysis.models_in(statements)
     object.__setattr__(view, "whole", facts)
     object.__setattr__(view, "reads", reads)
     object.__setattr__(view, "own_models", own_models)
@@ -200,6 +197,7 @@ class _Analysis:
         self._values: dict[object, object] = {}
         self._still: dict[int, bool] = {}  # id of a kept tuple of values -> whether they still hold
         self._objects: dict[tuple, tuple] = {}
+        self._model_starts: list | None = None  # (where a model's name starts, its number), sorted
 
     def definers(self, name: str) -> list[Statement]:
         """The statements defining a top-level name (a function or a class), in order."""
@@ -216,6 +214,22 @@ class _Analysis:
     def statement_at(self, point) -> Statement | None:
         number = _statement_at(self._ends, point)
         return self.statements[number] if number is not None else None
+
+    def models_in(self, statements: list[Statement]) -> tuple:
+        """The module's models whose name is in one of `statements` (where `statement_at` puts
+        it), in the module's order: found by bisection, since a keystroke's group has a few and
+        the module hundreds."""
+        if self._model_starts is None:
+            self._model_starts = sorted((model.name_span.start, number) for number, model in enumerate(self.facts.models))
+        starts, ends, chosen = self._model_starts, self._ends, []
+        for statement in statements:
+            position = bisect_left(ends, statement.end)
+            # statement_at(point) is `position` for ends[position - 1] <= point < ends[position].
+            low = bisect_left(starts, (ends[position - 1], -1)) if position else 0
+            high = bisect_left(starts, (ends[position], -1))
+            chosen.extend(number for _, number in starts[low:high])
+        models = self.facts.models
+        return tuple(models[number] for number in sorted(chosen))
 
     def still_all(self, values: tuple) -> bool:
         """Whether the module-wide values an earlier analysis read are all still the same. Groups
@@ -342,6 +356,7 @@ class KeptFindings:
         self._definers: dict | None = None  # name -> positions of the statements defining it
         self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
         self._index_after: tuple | None = None
+        self._round: _Round | None = None  # the last analysis's groups, statements and entries
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:
         """`run()`'s findings, or those of the last analysis when the check's inputs are equal."""
@@ -390,19 +405,37 @@ class KeptFindings:
             self._index_epoch if self._index_epoch is not None else context.index_stamp,
         )
         if current != self._context:
-            self._context, self._found, self._last = current, {}, None
+            self._context, self._found, self._last, self._round = current, {}, None, None
         every = statements.statements
         statement_keys = [statement.key for statement in every]
         keys = frozenset(statement_keys)
         if self._last is not None and self._last[0] == keys:
             return list(self._last[1])  # nothing changed (a save, another module's edit)
-        kept: dict[tuple, _Kept] = {}
-        found: list[Finding] = []
         grouped_before = self._grouped
         groups = self._groups(context.routes, every)
         # The same groups: every statement defines the same names as before, where it was.
         definers = self._definers if grouped_before is not None and groups is grouped_before[2] else None
         analysis = _Analysis(facts, every, self._folds, definers)
+        last_round = self._round
+        if last_round is not None and last_round.groups is groups and len(last_round.statements) == len(every):
+            complete = self._again(last_round, context, analysis, every, statement_keys, keys, rules, problems)
+            entries = last_round.entries
+        else:
+            entries, complete = self._every_group(context, analysis, groups, every, statement_keys, keys, rules, problems)
+            last_round = _Round(groups, every, keys, entries)
+        found = list(chain.from_iterable([entry.findings for entry in entries]))
+        self._round = last_round if complete else None
+        self._last = (keys, found) if complete else None
+        if analysis.folds_now:
+            self._folds = {**self._folds, **analysis.folds_now}
+        self._definers = analysis.definer_positions
+        return list(found)
+
+    def _every_group(self, context, analysis, groups, every, statement_keys, keys, rules, problems) -> tuple[list, bool]:
+        """Each group's entry: kept, or checked again when a statement in it changed or what it
+        read changed. Whether every check ran."""
+        kept: dict[tuple, _Kept] = {}
+        entries: list[_Kept] = []
         complete = True
         key_of, still_all = statement_keys.__getitem__, analysis.still_all
         for members, routes in groups:
@@ -418,17 +451,42 @@ class KeptFindings:
             ):
                 entry, failed = self._check(context, analysis, [every[number] for number in members], routes, rules, problems)
                 if failed:  # not kept: the next analysis tries again and reports the failure again
-                    found.extend(entry.findings)
                     complete = False
+                    entries.append(entry)
                     continue
             kept[key] = entry
-            found.extend(entry.findings)
+            entries.append(entry)
         self._found = kept
-        self._last = (keys, found) if complete else None
-        if analysis.folds_now:
-            self._folds = {**self._folds, **analysis.folds_now}
-        self._definers = analysis.definer_positions
-        return list(found)
+        return entries, complete
+
+    def _again(self, last: "_Round", context, analysis, every, statement_keys, keys, rules, problems) -> bool:
+        """`_every_group` when the groups are those of the last analysis, which checked every one
+        of them: only the groups holding a statement that changed, or whose entry read something
+        that changed, are looked at (a keystroke changes one statement of a thousand). Updates
+        the round; whether every check ran."""
+        groups, entries = last.groups, last.entries
+        again = {last.group_of[position] for position in positions_replaced(last.statements, every)}
+        if again:
+            again.update(last.nowhere)  # their key holds every statement's
+        for values, numbers in list(last.by_values.values()):
+            if not analysis.still_all(values):
+                again.update(numbers)
+        for number in last.reading_statements:
+            if not entries[number].read_statements <= keys:
+                again.add(number)
+        complete = True
+        key_of = statement_keys.__getitem__
+        for number in sorted(again):
+            members, routes = groups[number]
+            self._found.pop(tuple(last.statements[member].key for member in members) or ("no statement", last.keys), None)
+            entry, failed = self._check(context, analysis, [every[member] for member in members], routes, rules, problems)
+            if failed:
+                complete = False
+            else:
+                self._found[tuple(map(key_of, members)) or ("no statement", keys)] = entry
+            last.replace(number, entry)
+        last.statements, last.keys = every, keys
+        return complete
 
     def _groups(self, routes: list[Route], statements: list[Statement]) -> list:
         """`statement_groups`, reused when the routes are the same list (the index hands it out
@@ -475,6 +533,45 @@ class KeptFindings:
                 failed = True
         own = {statement.key for statement in statements}
         return _Kept(tuple(found), frozenset(reads.keys - own), analysis.one_object(tuple(reads.values.items()))), failed
+
+
+class _Round:
+    """One analysis's groups of statements and their entries, with what finds the entries an edit
+    may have made stale without looking at every one. Built when every group was looked at, then
+    updated where groups are checked again."""
+
+    def __init__(self, groups: list, statements: list[Statement], keys: frozenset, entries: list["_Kept"]):
+        self.groups, self.statements, self.keys, self.entries = groups, statements, keys, entries
+        self.group_of: list[int] = [0] * len(statements)
+        self.nowhere: list[int] = []  # groups of routes in no statement
+        for number, (members, _) in enumerate(groups):
+            for member in members:
+                self.group_of[member] = number
+            if not members:
+                self.nowhere.append(number)
+        # Groups checked in one analysis share their read values' tuple (`one_object`): each tuple
+        # is compared once, for all the groups that read it.
+        self.by_values: dict[int, tuple[tuple, set[int]]] = {}
+        self.reading_statements: set[int] = set()
+        for number, entry in enumerate(entries):
+            self._note(number, entry)
+
+    def replace(self, number: int, entry: "_Kept") -> None:
+        old = self.entries[number]
+        if old.read_values:
+            readers = self.by_values[id(old.read_values)][1]
+            readers.discard(number)
+            if not readers:
+                del self.by_values[id(old.read_values)]
+        self.reading_statements.discard(number)
+        self.entries[number] = entry
+        self._note(number, entry)
+
+    def _note(self, number: int, entry: "_Kept") -> None:
+        if entry.read_values:
+            self.by_values.setdefault(id(entry.read_values), (entry.read_values, set()))[1].add(number)
+        if entry.read_statements:
+            self.reading_statements.add(number)
 
 
 @dataclasses.dataclass(frozen=True)

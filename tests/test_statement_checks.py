@@ -201,3 +201,27 @@ def test_db004_settles_the_models_once_while_only_queries_change():
     assert editor.kept.memory[_settled_tables][1] is tables
     editor.analyse(indexed)
     assert editor.kept.memory[_settled_tables][1] is not tables
+
+
+def test_in_a_session_a_body_edit_rechecks_the_groups_that_read_what_it_changed(tmp_path, monkeypatch):
+    """The session's index hands out the same routes while they are unchanged, so an edit in a
+    body reuses the groups and looks only at the groups it reached: the edited statement's, and
+    those that read a module-wide value it changed (here SEC002's limits, read by the login route)."""
+    from backend_ls.lsp.session import Session
+
+    every_group = KeptFindings._every_group
+    looked_at_every_group = []
+    monkeypatch.setattr(KeptFindings, "_every_group", lambda self, *a: looked_at_every_group.append(1) or every_group(self, *a))
+    session = Session(RULES)
+    path = str(tmp_path / "app.py")
+    key = (tmp_path / "app.py").as_uri()
+    limited = FACTORY.format(limits='["9 per hour"]')
+    unlimited = FACTORY.format(limits='[]           ')
+    seen = []
+    for text in (limited, unlimited, limited, unlimited):
+        found = session.analyse(key, path, text).analysis.findings
+        session.keep_findings(key)
+        assert found == analyse_text(text, path, Settings(), RULES).findings
+        seen.append(codes_at(found, "SEC002"))
+    assert seen == [[], [12], [], [12]]
+    assert len(looked_at_every_group) == 1  # after the document's first analysis: the edits did not
