@@ -50,7 +50,9 @@ class DiagnosticBuilder:
         # Kept findings are the very same objects from one analysis to the next
         # (backend_ls/statement_checks.py), so they are looked up by id, without hashing.
         self._memo: dict[int, _Built] = {}
-        self.text = "[]"  # the last diagnostics built, serialised: what is sent
+        # The JSON of the last diagnostics built, comma-separated, in UTF-8: what is sent, as the
+        # inside of an array (a 10,000-line module's is 0.9 MB, and each copy of it costs 0.4 ms).
+        self.serialised = b""
         self._findings: list[Finding] = []  # what they were built from
 
     def build(self, findings, lines: list[str], ruleset: RuleSet, docs_url, encoding: str, uri: str) -> list[dict]:
@@ -72,14 +74,14 @@ class DiagnosticBuilder:
                 touched = read.lines(lines)
             if entry is None or entry.touched != touched:
                 diagnostic = diagnostic_json(finding, lines, ruleset, docs_url, encoding, uri, path)
-                text = json.dumps(_sent(diagnostic), separators=(",", ":"))
+                text = json.dumps(_sent(diagnostic), separators=(",", ":")).encode("utf-8")
                 entry = _Built(finding, read, touched, options, diagnostic, text)
             fresh[id(finding)] = entry
             result.append(entry.diagnostic)
             texts.append(entry.text)
         self._memo = fresh if len(fresh) < MEMO_LIMIT else {}
         self._findings = findings
-        self.text = "[" + ",".join(texts) + "]"
+        self.serialised = b",".join(texts)
         return result
 
     def adopt(self, findings) -> None:
@@ -105,7 +107,7 @@ class _Built(NamedTuple):
     touched: object  # their text, as `read.lines` gives it
     options: tuple  # docs URL, position encoding
     diagnostic: dict
-    text: str  # serialised
+    text: bytes  # serialised
 
 
 class _Reader(NamedTuple):

@@ -47,7 +47,7 @@ class Outcome:
     problems: list[str]
     exported_changed: bool  # facts that checks of other modules read have changed
     diagnostics: list[dict]
-    diagnostics_text: str | None = None  # the same, serialised
+    diagnostics_json: bytes | None = None  # the same, serialised: comma-separated, without brackets
 
 
 class Session:
@@ -115,7 +115,7 @@ class Session:
             analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
-        return Outcome(lines, analysis, problems, changed, diagnostics, builder.text)
+        return Outcome(lines, analysis, problems, changed, diagnostics, builder.serialised)
 
     def keep_findings(self, key: str) -> None:
         """Runs on the analysis thread after a document's first analysis was published: checks it
