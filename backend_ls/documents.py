@@ -17,7 +17,14 @@ from parso.python.diff import DiffParser
 from parso.utils import split_lines
 
 from backend_ls.analysis import grammar
+from backend_ls.facts.names import bindings_of_import
 from backend_ls.splice import StatementTree
+
+# Where parso's `Module.iter_imports` looks for imports: statements and the blocks of compound
+# statements, not function or class bodies.
+_IMPORT_CONTAINERS = frozenset(
+    {"suite", "simple_stmt", "decorated", "async_funcdef", "async_stmt", "if_stmt", "while_stmt", "for_stmt", "try_stmt", "with_stmt"}
+)
 
 
 class DocumentParser:
@@ -28,6 +35,7 @@ class DocumentParser:
         # "statements" (top-level statements re-parsed), "diff" (parso's diff parser).
         self.last_parse_kind: str | None = None
         self.kinds: Counter = Counter()
+        self._imports: dict[str, dict[int, tuple]] = {}  # key -> id of a top-level node -> (it, its imports)
 
     def parse(self, key: str, text: str):
         """The module for `text`, reusing the unchanged parts of the last tree parsed for `key`."""
@@ -57,5 +65,34 @@ class DocumentParser:
         touch, text unchanged (positions may have moved): the diff parser may change a node it keeps."""
         return self.last_parse_kind in ("body", "statements", "unchanged")
 
+    def imports(self, key: str, module) -> dict[str, str]:
+        """`imports_of(module)` for the module last parsed for `key`: the imports of the top-level
+        statements the parse kept are those they had (a search of the whole tree cost 0.5 ms a
+        keystroke at 10,000 lines)."""
+        known = self._imports.get(key, {}) if self.kept_untouched_statements else {}
+        seen, table = {}, {}
+        for node in module.children:
+            kept = known.get(id(node))
+            if kept is None or kept[0] is not node:
+                kept = (node, imports_in_statement(node))
+            seen[id(node)] = kept
+            if kept[1]:
+                table.update(kept[1])
+        self._imports[key] = seen
+        return table
+
     def forget(self, key: str) -> None:
         self._trees.pop(key, None)
+        self._imports.pop(key, None)
+
+
+def imports_in_statement(node) -> dict[str, str]:
+    """Local name -> qualified name for the imports in one top-level statement, where parso's
+    `iter_imports` finds them."""
+    if node.type in ("import_name", "import_from"):
+        return bindings_of_import(node)
+    table: dict[str, str] = {}
+    if node.type in _IMPORT_CONTAINERS:
+        for child in node.children:
+            table.update(imports_in_statement(child))
+    return table

@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from backend_ls.analysis import grammar
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import module_facts
+from backend_ls.facts.names import imports_of
 
 ROOT = Path(__file__).parent
 sys.path.insert(0, str(ROOT.parent / "benchmarks"))
@@ -170,6 +171,7 @@ def test_spliced_tree_equals_fresh_parse(source, sequence):
         module = parser.parse(key, text)
         assert_same_tree(module, text)
         assert module_facts(module, key) == module_facts(grammar().parse(text), key)
+        assert parser.imports(key, module) == imports_of(grammar().parse(text))
         if parser.kept_untouched_statements:  # what the editor's facts cache relies on
             for node in module.children:
                 kept = before.get(id(node))
@@ -335,7 +337,9 @@ def test_random_typing_sessions_over_the_fixtures():
                 at = splice_at(text, rng.choice(["anywhere", "line start", "line end", "between statements"]), rng.random())
                 text = text[:at] + rng.choice(PIECES) + text[at + rng.choice([0, 0, 1, 3]):]
             history.append(text)
-            assert_same_tree(parser.parse(key, text), text)
+            module = parser.parse(key, text)
+            assert_same_tree(module, text)
+            assert parser.imports(key, module) == imports_of(grammar().parse(text))
         parser.forget(key)
     assert parser.kinds["statements"] > 2 * parser.kinds["diff"]
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from backend_ls.analysis import Analysis, check_facts
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
-from backend_ls.facts.names import imports_of
 from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
 from backend_ls.collection import collection_paused
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, structured
@@ -94,7 +93,7 @@ class Session:
         cache = self.statement_caches.setdefault(key, StatementCache())
         module = self.parser.parse(key, text)
         cache.nodes_keep_their_text = self.parser.kept_untouched_statements
-        imports = imports_of(module)
+        imports = self.parser.imports(key, module)
         external = self.index.external_bindings(path, imports)
         facts = module_facts(module, path, cache, lines, external, imports)
         self._to_keep.pop(key, None)
