@@ -51,11 +51,13 @@ def check_facts(
     ruleset: RuleSet,
     index=None,
     statements: tuple[StatementCache, KeptFindings] | None = None,
+    text: str | None = None,
 ) -> Analysis:
     """Run the enabled checks over a module's facts (the parse tree is not needed any more).
 
     With `statements` (the editor's path: the statement cache the facts came from, and the
-    findings kept from the last analysis), statement checks run on the changed statements only."""
+    findings kept from the last analysis), statement checks run on the changed statements only.
+    `text`: the lines joined, when the caller has it."""
     path = facts.path
     analysis = Analysis(facts=facts, problems=list(facts.problems))
     memory = statements[1].memory if statements is not None else None
@@ -79,16 +81,16 @@ def check_facts(
     if by_statement:
         cache, kept = statements
         found.extend(kept.findings(context, cache, by_statement, analysis.problems))
-    result = _unsuppressed(found, lines)
+    result = _unsuppressed(found, lines, text)
     result.sort(key=_reading_order)
     analysis.findings = result
     return analysis
 
 
-def _unsuppressed(found: list[Finding], lines: list[str]) -> list[Finding]:
+def _unsuppressed(found: list[Finding], lines: list[str], text: str | None = None) -> list[Finding]:
     # Most modules have no ignore comment at all: one search of the text (in C) instead of a
     # look at the line of each of their findings (1,657 at 10,000 lines, on every keystroke).
-    if "backend-ls" not in "".join(lines):
+    if "backend-ls" not in ("".join(lines) if text is None else text):
         return found
     return [finding for finding in found if not is_suppressed(lines, finding.span.start[0], finding.code)]
 

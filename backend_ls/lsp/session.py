@@ -108,10 +108,10 @@ class Session:
             # A document's first diagnostics come from one run over the whole module: the same
             # findings (the check tests hold statement checks to it) in about a third of the time.
             # What the next edits reuse is kept right after, before their analyses (keep_findings).
-            analysis = check_facts(facts, lines, settings, self.ruleset, self.index)
+            analysis = check_facts(facts, lines, settings, self.ruleset, self.index, text=text)
             self._to_keep[key] = (facts, lines, settings)
         else:
-            analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
+            analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept), text)
         builder = self.diagnostic_builders.setdefault(key, DiagnosticBuilder())
         diagnostics = builder.build(analysis.findings, lines, self.ruleset, settings.docs_url, encoding, key)
         return Outcome(lines, analysis, problems, changed, diagnostics, builder.serialised)
