@@ -203,6 +203,27 @@ def test_db004_settles_the_models_once_while_only_queries_change():
     assert editor.kept.memory[_settled_tables][1] is not tables
 
 
+def test_db004_settles_again_only_the_lookups_of_the_edited_query(monkeypatch):
+    from backend_ls.rules.database.unindexed_lookup import UnindexedLookup
+
+    two = LOOKED_UP + (
+        '\n\n@app.get("/orders/by-name/<email>")\ndef by_name(email):\n'
+        "    return Order.query.filter_by(email=email).first()\n"
+    )
+    edited = two.replace("def by_name(email):\n    return", "def by_name(email):\n    return  ")
+    settled = []
+    unindexed = UnindexedLookup.unindexed
+    monkeypatch.setattr(UnindexedLookup, "unindexed", staticmethod(lambda *a: settled.append(a[2]) or unindexed(*a)))
+    editor = Editor()
+    editor.analyse(two)
+    assert len(settled) == 2
+    settled.clear()
+    found = editor.analyse(edited)
+    assert [query.span.start[0] for query in settled] == [20]  # the edited query's only
+    assert found == analyse_text(edited, editor.path, Settings(), RULES).findings
+    assert codes_at(found, "DB004") == [10]
+
+
 def test_in_a_session_a_body_edit_rechecks_the_groups_that_read_what_it_changed(tmp_path, monkeypatch):
     """The session's index hands out the same routes while they are unchanged, so an edit in a
     body reuses the groups and looks only at the groups it reached: the edited statement's, and

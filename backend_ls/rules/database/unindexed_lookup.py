@@ -28,14 +28,25 @@ class UnindexedLookup(Rule):
         # Models' columns and indexes, settled once for all their lookups; in the editor, kept
         # while the models are the same, as an edit to a query runs the check again.
         tables: dict = context.across_edits(_settled_tables, _model_inputs(context))
+        # What each lookup settled to, kept under the same inputs: an edit to one query settles
+        # that one again, not the hundreds of a module (queries are the same objects while their
+        # statements are unchanged).
+        settled: dict = context.across_edits(_settled_lookups, _model_inputs(context))
+        now = {}
         for path, query, written, lookups in _candidates(resolver, context.index, names):
-            target = self.unindexed(resolver, path, query, written, lookups, tables)
+            kept = settled.get((id(query), written))
+            if kept is None or kept[0] is not query:
+                kept = (query, self.unindexed(resolver, path, query, written, lookups, tables))
+            now[(id(query), written)] = kept
+            target = kept[1]
             if target is None:
                 continue
             owner, column, lookup = target
             key = (owner.qualname, column.name)
             entry = found.setdefault(key, (owner, column, []))
             entry[2].append(Related(path, lookup.span, f"`{owner.name}` looked up by `{column.name}` here"))
+        settled.clear()  # the lookups of queries gone go with them
+        settled.update(now)
         for owner, column, related in sorted(found.values(), key=lambda entry: entry[1].name_span):
             places = "once" if len(related) == 1 else f"in {len(related)} places"
             yield self.finding(
@@ -108,6 +119,10 @@ def _model_inputs(context) -> tuple:
 
 
 def _settled_tables() -> dict:
+    return {}
+
+
+def _settled_lookups() -> dict:
     return {}
 
 
