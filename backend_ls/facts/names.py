@@ -138,7 +138,7 @@ class Scope:
         if qualname is None:
             return None
         for trailer in trailers:
-            first = trailer.children[0]
+            first = trailer.children[0].value  # a trailer opens with its operator
             if first == ".":
                 qualname += "." + trailer.children[1].value
             elif first == "(":
@@ -150,7 +150,7 @@ class Scope:
     def bind_assignment(self, stmt) -> None:
         """Record `name = expr` when expr resolves, so later uses of the name resolve too."""
         children = stmt.children
-        if len(children) < 3 or children[1] != "=":
+        if len(children) < 3 or not (children[1].type == "operator" and children[1].value == "="):
             return
         target, value = children[0], children[-1]
         if target.type != "name":
@@ -183,17 +183,18 @@ class Arguments:
             return
         inner = trailer.children[1]
         for item in inner.children if inner.type == "arglist" else [inner]:
-            if item == ",":
-                continue
+            # Operators compared by their text: `leaf == ","` is a Python call into parso each time.
             if item.type != "argument":
-                self.positional.append(item)
+                if not (item.type == "operator" and item.value == ","):
+                    self.positional.append(item)
                 continue
             first = item.children[0]
-            if first == "*":
+            star = first.value if first.type == "operator" else None
+            if star == "*":
                 self.star.append(item.children[1])
-            elif first == "**":
+            elif star == "**":
                 self.double_star.append(item.children[1])
-            elif len(item.children) >= 3 and item.children[1] == "=":
+            elif len(item.children) >= 3 and item.children[1].type == "operator" and item.children[1].value == "=":
                 if first.type == "name":
                     self.keywords[first.value] = item.children[2]
                 else:

@@ -28,6 +28,23 @@ _CALLS = frozenset({"power", "atom_expr"})
 _SPECIAL = _DEFINITIONS | _IMPORTS | _COMPREHENSION_HOLDERS | _CALLS | {*LOOPS, "with_stmt", "expr_stmt"}
 
 
+# Spans already made, by their numbers: the walk and the adapters make the span of the same node
+# many times over, and equal spans are one value (nothing asks a span's identity, and the index
+# merges equal ones anyway), so one object serves them all. Bounded: a few files' worth.
+_SPANS: dict[tuple[int, int, int, int], Span] = {}
+_SPANS_KEPT = 16384
+
+
+def span_from(start_line: int, start_column: int, end_line: int, end_column: int) -> Span:
+    key = (start_line, start_column, end_line, end_column)
+    span = _SPANS.get(key)
+    if span is None:
+        if len(_SPANS) >= _SPANS_KEPT:
+            _SPANS.clear()
+        span = _SPANS[key] = Span((start_line, start_column), (end_line, end_column))
+    return span
+
+
 def span_of(node) -> Span:
     """`Span(node.start_pos, node.end_pos)`: from its first leaf's start to its last leaf's end,
     reached in two loops rather than parso's property per level."""
@@ -39,10 +56,10 @@ def span_of(node) -> Span:
         last = last.children[-1]
     value = last.value
     if "\n" in value or "\r" in value:
-        end = last.end_pos  # a leaf that runs over lines: parso counts them
+        end_line, end_column = last.end_pos  # a leaf that runs over lines: parso counts them
     else:
-        end = (last.line, last.column + len(value))
-    return Span((first.line, first.column), end)
+        end_line, end_column = last.line, last.column + len(value)
+    return span_from(first.line, first.column, end_line, end_column)
 
 
 def code_of(node) -> str:
@@ -106,14 +123,14 @@ def value_of(node, scope: Scope) -> Value:
     if kind == "name":  # the most common kind: a leaf, resolved without splitting it
         qualname = scope.lookup(node.value)
         line, column = node.line, node.column
-        return Value(node.value, Span((line, column), (line, column + len(node.value))), "name",
+        return Value(node.value, span_from(line, column, line, column + len(node.value)), "name",
                      qualname=canonical(qualname) if qualname is not None else None)
     text = code_of(node)
     span = span_of(node)
     if kind in _CALLS:
         base, trailers = trailers_of(node)
         last = trailers[-1] if trailers else None
-        if last is not None and last.children[0] == "(":
+        if last is not None and last.children[0].value == "(":  # a trailer opens with its operator
             parts: tuple[Value, ...] = ()
             if len(trailers) == 2 and trailers[0].children[0] == "." and trailers[0].children[1].value == "format":
                 parts = tuple(value_of(arg, scope) for arg in _argument_nodes(last))
@@ -136,18 +153,20 @@ def value_of(node, scope: Scope) -> Value:
         return Value(text, span, "number", _literal(text))
     if kind == "keyword" and text in ("True", "False", "None"):
         return Value(text, span, text.lower(), {"True": True, "False": False, "None": None}[text])
-    if kind == "atom" and node.children[0] in ("[", "("):
+    # An operator leaf compared by its value: `leaf == "("` is a Python call into parso per comparison.
+    opening = node.children[0].value if kind == "atom" and node.children[0].type == "operator" else None
+    if opening == "[" or opening == "(":
         inner = node.children[1] if len(node.children) == 3 else None
         elements = _elements(inner)
-        if node.children[0] == "(" and inner is not None and inner.type not in ("testlist_comp",):
+        if opening == "(" and inner is not None and inner.type not in ("testlist_comp",):
             return value_of(inner, scope)  # parenthesised expression
         values = [value_of(element, scope) for element in elements]
         literal = [v.literal for v in values] if all(v.is_literal for v in values) else None
-        shape = "list" if node.children[0] == "[" else "tuple"
+        shape = "list" if opening == "[" else "tuple"
         if literal is not None and shape == "tuple":
             literal = tuple(literal)
         return Value(text, span, shape, literal, elements=tuple(values))
-    if kind == "atom" and node.children[0] == "{":
+    if opening == "{":
         return Value(text, span, "dict", items=_dict_items(node, scope))
     if kind in ("arith_expr", "term"):
         operators = {child.value for child in node.children[1::2]}
@@ -167,14 +186,21 @@ def _dict_items(node, scope) -> tuple[tuple[Value, Value], ...]:
         return ()
     items, index = [], 0
     while index < len(children):
-        if children[index] == "**":
+        child = children[index]
+        if child.type == "operator" and child.value == "**":
             index += 3  # `**spread` and its comma
-        elif index + 2 < len(children) and children[index + 1] == ":":
+        elif index + 2 < len(children) and _is_operator(children[index + 1], ":"):
             items.append((value_of(children[index], scope), value_of(children[index + 2], scope)))
             index += 4
         else:
             return ()  # a set display
     return tuple(items)
+
+
+def _is_operator(leaf, text: str) -> bool:
+    """`leaf == text` for an operator's text, without parso's comparison method (a Python call per
+    comparison, in the walks' hottest loops): only operator and keyword leaves equal strings."""
+    return leaf.type == "operator" and leaf.value == text
 
 
 def _elements(inner) -> list:
@@ -183,7 +209,7 @@ def _elements(inner) -> list:
     if inner.type in ("testlist_comp", "exprlist", "testlist"):
         if any(child.type in ("sync_comp_for", "comp_for") for child in inner.children):
             return []
-        return [child for child in inner.children if child != ","]
+        return [child for child in inner.children if not (child.type == "operator" and child.value == ",")]
     return [inner]
 
 
@@ -459,7 +485,7 @@ class _Walker:
     def visit_loop(self, node, scope, function, class_name, in_loop):
         body_started = False
         for child in node.children:
-            if child == ":":
+            if child.type == "operator" and child.value == ":":
                 body_started = True
             # The iterable of a `for` runs once; the body (and a `while` test) run per iteration.
             self.visit(child, scope, function, class_name, in_loop or body_started or node.type == "while_stmt")
@@ -543,7 +569,7 @@ class _Walker:
         start = node.start_pos
         last = len(trailers) - 1
         for index, trailer in enumerate(trailers):
-            first = trailer.children[0]
+            first = trailer.children[0].value  # a trailer opens with its operator
             if first != "(":
                 if first != "." or trailer.children[1].type != "name":
                     dotted = None
@@ -564,7 +590,7 @@ class _Walker:
                 Call(
                     callee=dotted,
                     qualname=canonical(resolved) if resolved is not None else None,
-                    span=Span(start, trailer.end_pos),
+                    span=span_from(*start, *trailer.end_pos),
                     args=tuple(args),
                     keywords=tuple(keywords),
                     star_args=star_args,
@@ -589,7 +615,7 @@ class _Walker:
             if len(annassign.children) < 4:
                 return
             targets, value = [children[0]], annassign.children[-1]
-        elif len(children) >= 3 and children[1] == "=":
+        elif len(children) >= 3 and _is_operator(children[1], "="):
             targets, value = children[0:-1:2], children[-1]
         else:
             return
@@ -601,7 +627,7 @@ class _Walker:
                 if not trailers or trailers[-1].type != "trailer":
                     continue  # mid-keystroke: `await x = ...` and other targets no one can assign
                 last = trailers[-1]
-                if last.children[0] == "[":
+                if last.children[0].value == "[":
                     subscript = value_of(last.children[1], scope)
                     key = subscript.literal if subscript.kind == "str" else None
                     base_node = _rebuild(target, base, trailers[:-1])
