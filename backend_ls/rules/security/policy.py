@@ -62,15 +62,32 @@ def matches(name_words: list[str], entries) -> bool:
 
 @lru_cache(maxsize=16384)  # asked for the same names and lists on every keystroke
 def _matches(name_words: tuple[str, ...], entries: tuple[str, ...]) -> bool:
-    for entry in entries:
-        wanted = _words(entry)
-        if not wanted:
-            continue
-        for start in range(len(name_words) - len(wanted) + 1):
+    # Only the entries whose first word is a word of the name (or its singular) are tried at it:
+    # the lists are long, and a workspace's checks asked every entry at every word of every name.
+    by_first = _entries_by_first_word(entries)
+    count = len(name_words)
+    for start, have in enumerate(name_words):
+        candidates = by_first.get(have, ())
+        if have.endswith("s"):
+            candidates = (*candidates, *by_first.get(have[:-1], ()))
+        for wanted in candidates:
+            if start + len(wanted) > count:
+                continue
             window = name_words[start:start + len(wanted)]
             if all(have == want or have == want + "s" for have, want in zip(window, wanted)):
                 return True
     return False
+
+
+@lru_cache(maxsize=256)
+def _entries_by_first_word(entries: tuple[str, ...]) -> dict[str, tuple[tuple[str, ...], ...]]:
+    """The words of each entry with any, by the entry's first word."""
+    found: dict[str, list[tuple[str, ...]]] = {}
+    for entry in entries:
+        wanted = _words(entry)
+        if wanted:
+            found.setdefault(wanted[0], []).append(wanted)
+    return {first: tuple(words) for first, words in found.items()}
 
 
 def negated(name_words: list[str]) -> bool:
