@@ -182,7 +182,14 @@ class _Analysis:
     """What the groups of one analysis share: who defines a name, which statement holds a
     position, and the module-wide values checks ask for."""
 
-    def __init__(self, facts: ModuleFacts, statements: list[Statement], folds: dict | None = None, definers: dict | None = None):
+    def __init__(
+        self,
+        facts: ModuleFacts,
+        statements: list[Statement],
+        folds: dict | None = None,
+        definers: dict | None = None,
+        model_starts: tuple | None = None,
+    ):
         self.facts, self.statements = facts, statements
         # fold -> (the statements, the fold's part over each, their combination): the last
         # analysis's, then this one's (`folds_now`), so only the statements that changed are
@@ -197,7 +204,9 @@ class _Analysis:
         self._values: dict[object, object] = {}
         self._still: dict[int, bool] = {}  # id of a kept tuple of values -> whether they still hold
         self._objects: dict[tuple, tuple] = {}
-        self._model_starts: list | None = None  # (where a model's name starts, its number), sorted
+        # (where a model's name starts, its number), sorted; the last analysis's when its models
+        # are these (compared item by item, which for the same objects costs nothing).
+        self._model_starts: list | None = model_starts[1] if model_starts is not None and model_starts[0] == facts.models else None
 
     def definers(self, name: str) -> list[Statement]:
         """The statements defining a top-level name (a function or a class), in order."""
@@ -357,6 +366,7 @@ class KeptFindings:
         self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
         self._index_after: tuple | None = None
         self._round: _Round | None = None  # the last analysis's groups, statements and entries
+        self._model_starts: tuple | None = None  # (models, where their names start), _Analysis
 
     def module_check(self, rule: Rule, context: RuleContext, run) -> list[Finding]:
         """`run()`'s findings, or those of the last analysis when the check's inputs are equal."""
@@ -415,7 +425,7 @@ class KeptFindings:
         groups = self._groups(context.routes, every)
         # The same groups: every statement defines the same names as before, where it was.
         definers = self._definers if grouped_before is not None and groups is grouped_before[2] else None
-        analysis = _Analysis(facts, every, self._folds, definers)
+        analysis = _Analysis(facts, every, self._folds, definers, self._model_starts)
         last_round = self._round
         if last_round is not None and last_round.groups is groups and len(last_round.statements) == len(every):
             complete = self._again(last_round, context, analysis, every, statement_keys, keys, rules, problems)
@@ -429,6 +439,8 @@ class KeptFindings:
         if analysis.folds_now:
             self._folds = {**self._folds, **analysis.folds_now}
         self._definers = analysis.definer_positions
+        if analysis._model_starts is not None:
+            self._model_starts = (facts.models, analysis._model_starts)
         return list(found)
 
     def _every_group(self, context, analysis, groups, every, statement_keys, keys, rules, problems) -> tuple[list, bool]:
@@ -494,7 +506,8 @@ class KeptFindings:
         where it did and defines the same names."""
         last = self._grouped
         if last is not None and last[0] is routes and len(last[1]) == len(statements):
-            for before, now in zip(last[1], statements):
+            for position in positions_replaced(last[1], statements):
+                before, now = last[1][position], statements[position]
                 if before.facts is not now.facts and (
                     before.end != now.end
                     or before.facts.functions.keys() != now.facts.functions.keys()

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-from itertools import accumulate, chain, count
+from itertools import accumulate, chain, compress, count
+from operator import is_not
 from dataclasses import dataclass
 
 from backend_ls.facts.bodies import bodies_in
@@ -225,7 +226,8 @@ def _module_wide_facts(walk: Walk, module, guarded) -> WideFacts:
 def positions_replaced(before: list, now: list) -> list[int]:
     """Where two lists of as many items hold other objects: what an edit replaced, in the editor's
     lists of statements, nodes and facts, which keep the objects it left alone."""
-    return [position for position, (old, new) in enumerate(zip(before, now)) if old is not new]
+    # In C: a thousand statements are compared on every keystroke.
+    return list(compress(count(), map(is_not, before, now)))
 
 
 # The facts of the statements, one after the other (the rest are dictionaries by name, and the walk).
