@@ -12,6 +12,7 @@ from backend_ls.facts.serialization import Serialization, SerializerMethod
 from backend_ls.positions import Span
 from backend_ls.rules.api.error_with_success_status import decorator_call
 from backend_ls.rules.base import Rule
+from backend_ls.statement_checks import whole_module
 
 WORDS = re.compile(r"(?:^|_)(password|passwd|secret|token|tokens|api_key|apikey|ssn|social_security)(?:_|$)")
 # The last word of a name that is about a secret rather than the secret: `token_expires_at`,
@@ -47,6 +48,9 @@ def secret(name: str) -> bool:
 
 class SensitiveFieldExposure(Rule):
     code = "SEC010"
+    # A finding sits in the handler that sends the object, or the serializer class that lists
+    # `__all__`; the models it reads are class-level code, part of every statement's context.
+    scope = "statement"
 
     def check(self, context):
         models = Models(context)
@@ -240,7 +244,8 @@ class Models:
         path = path or self.context.path
         for model in facts.models:
             if model.name == written or model.qualname == written:
-                return Found(model, facts, path)
+                # The whole module's facts: its methods and class-level strings are read from them.
+                return Found(model, whole_module(facts), path)
         head, _, rest = written.partition(".")
         qualname = facts.imports.get(head)
         symbol = (qualname + ("." + rest if rest else "")) if qualname else None
