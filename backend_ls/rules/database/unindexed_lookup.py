@@ -140,8 +140,14 @@ def _indexed(column, indexes, orm: str) -> bool | None:
     return False
 
 
-def _lookup_groups(queries):
-    """(query, model as written, its equality lookups) of every single-record query."""
+def _lookup_groups(path: str, queries) -> list:
+    """(query, model as written, its equality lookups) of every single-record query of a module.
+    Kept while its tuple of queries is the same: a module's are asked for twice a check (its own,
+    and the index's table), and the index's table is made again whenever a module's queries change."""
+    kept = _GROUPS.get(path)
+    if kept is not None and kept[0] is queries:
+        return kept[1]
+    found = []
     for query in queries:
         if not query.single:
             continue
@@ -150,7 +156,14 @@ def _lookup_groups(queries):
             if lookup.operator in EQUALITY:
                 groups.setdefault(lookup.model, []).append(lookup)
         for written, lookups in groups.items():
-            yield query, written, lookups
+            found.append((query, written, lookups))
+    if len(_GROUPS) > 4096:
+        _GROUPS.clear()
+    _GROUPS[path] = (queries, found)
+    return found
+
+
+_GROUPS: dict[str, tuple] = {}  # module path -> (its tuple of queries, their lookup groups)
 
 
 def _lookups_by_model_name(index) -> dict[str, list]:
@@ -158,7 +171,7 @@ def _lookups_by_model_name(index) -> dict[str, list]:
     what modules export changes, since every model module asks on every keystroke."""
     table: dict[str, list] = {}
     for path, module in list(index.modules.items()):
-        for query, written, lookups in _lookup_groups(module.facts.queries):
+        for query, written, lookups in _lookup_groups(path, module.facts.queries):
             for name in {_last(written or query.model), _last(query.model_qualname)} - {None}:
                 table.setdefault(name, []).append((path, query, written, lookups))
     return table
@@ -184,7 +197,7 @@ def _candidates(resolver: QueryResolver, index, names: set[str]):
     def wanted(query, written):
         return _last(written or query.model) in names or _last(query.model_qualname) in names
 
-    for query, written, lookups in _lookup_groups(resolver.facts.queries):
+    for query, written, lookups in _lookup_groups(resolver.path, resolver.facts.queries):
         if wanted(query, written):
             yield resolver.path, query, written, lookups
     if index is None:
