@@ -87,7 +87,9 @@ def serve(args) -> int:
             return EXIT_ERROR
         server.start_tcp(host or "127.0.0.1", int(port))
     else:
-        server.start_io()
+        from backend_ls.lsp.stdio import serve_stdio
+
+        serve_stdio(server)
     return EXIT_CLEAN
 
 

@@ -1,0 +1,68 @@
+"""The stdio transport (backend_ls/lsp/stdio.py): stdin read on the event loop when it is a pipe
+of its own, pygls' reader otherwise; either way the server answers, survives garbage and stops
+when the client goes."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+
+from backend_ls.lsp.stdio import _pipe_of_its_own
+from tests.conftest import SERVER
+from tests.e2e.test_robustness import _frame, _read_messages
+
+INITIALIZE = _frame({"jsonrpc": "2.0", "id": 1, "method": "initialize", "params": {"capabilities": {}}})
+STOP = _frame({"jsonrpc": "2.0", "id": 2, "method": "shutdown"}) + _frame({"jsonrpc": "2.0", "method": "exit"})
+
+
+def replies(process) -> dict:
+    messages: list[dict] = []
+    _read_messages(process.stdout, messages)
+    return {m["id"]: m for m in messages if "id" in m and "method" not in m}
+
+
+def test_a_pipe_of_its_own_is_read_on_the_event_loop_and_anything_else_by_pygls(tmp_path):
+    into, out = os.pipe()
+    other_into, other_out = os.pipe()
+    try:
+        assert _pipe_of_its_own(into, other_out)
+        assert not _pipe_of_its_own(into, into)  # one pipe both ways
+    finally:
+        for fd in (into, out, other_into, other_out):
+            os.close(fd)
+    one, two = socket.socketpair()
+    with one, two:
+        assert not _pipe_of_its_own(one.fileno(), one.fileno())  # one socket both ways
+    file = tmp_path / "messages"
+    file.write_bytes(b"")
+    with open(file, "rb") as handle:
+        assert not _pipe_of_its_own(handle.fileno(), 1)
+
+
+def test_over_pipes_a_long_line_of_garbage_is_skipped(tmp_path):
+    process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    process.stdin.write(b"x" * 200_000 + b"\r\n\r\n" + INITIALIZE + STOP)
+    process.stdin.close()
+    answered = replies(process)
+    assert process.wait(timeout=20) == 0
+    assert "capabilities" in answered[1]["result"] and answered[2]["result"] is None
+
+
+def test_messages_from_a_file_are_read_by_pygls(tmp_path):
+    file = tmp_path / "messages"
+    file.write_bytes(INITIALIZE + STOP)
+    with open(file, "rb") as stdin:
+        process = subprocess.Popen(SERVER, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path)
+        answered = replies(process)
+        assert process.wait(timeout=20) == 0
+    assert "capabilities" in answered[1]["result"]
+
+
+def test_the_server_stops_when_the_client_closes_its_pipe(tmp_path):
+    process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    process.stdin.write(INITIALIZE)
+    process.stdin.close()  # no shutdown, no exit: the editor went away
+    answered = replies(process)
+    process.wait(timeout=20)
+    assert "capabilities" in answered[1]["result"]
