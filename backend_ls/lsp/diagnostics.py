@@ -95,7 +95,9 @@ class DiagnosticBuilder:
         """A finding's entry: the one kept when the lines it was read from are the same, else new."""
         count = len(lines)
         if entry is None or entry.finding is not finding or entry.options != options:
-            entry, read = None, _reader(_lines_of(finding, path))
+            entry = self._equal(finding, options)
+        if entry is None:
+            read = _reader(_lines_of(finding, path))
         else:
             read = entry.read
         if read.last > count:
@@ -103,12 +105,24 @@ class DiagnosticBuilder:
         else:
             touched = read.lines(lines)
         if entry is not None and entry.touched == touched:
+            if entry.finding is not finding:
+                entry = entry._replace(finding=finding)
+                self._read_from(id(finding), entry)
             return entry
         diagnostic = diagnostic_json(finding, lines, ruleset, options[0], options[1], uri, path)
         text = json.dumps(_sent(diagnostic), separators=(",", ":")).encode("utf-8")
         entry = _Built(finding, read, touched, options, diagnostic, text)
         self._read_from(id(finding), entry)
         return entry
+
+    def _equal(self, finding, options) -> "_Built | None":
+        """The entry of an equal finding read from the line it starts on: a statement checked again
+        gives most of its findings again, as new objects."""
+        for key in self._readers.get(finding.span.start_line, ()):
+            entry = self._memo.get(key)
+            if entry is not None and entry.options == options and entry.finding == finding:
+                return entry
+        return None
 
     def _read_from(self, key: int, entry: "_Built") -> None:
         for number in entry.read.numbers:
