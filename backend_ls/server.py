@@ -197,9 +197,7 @@ class BackendLanguageServer(LanguageServer):
         self.lens_comparisons[uri] = loop.call_later(LENS_PAUSE_SECONDS, self._compare_lenses, uri, analysis)
 
     def _compare_lenses(self, uri: str, analysis) -> None:
-        self.lens_comparisons.pop(uri, None)
-        if uri not in self.workspace.text_documents:
-            return
+        self.lens_comparisons.pop(uri, None)  # closing the document cancels a waiting one
         shown = signature(self.routes_in(analysis), analysis)
         before = self.lens_signatures.get(uri)
         self.lens_signatures[uri] = shown
