@@ -16,6 +16,11 @@ import stat
 import sys
 import threading
 
+try:
+    import fcntl
+except ImportError:  # not on Windows
+    fcntl = None
+
 from pygls.io_ import StdoutWriter, run_async
 from pygls.lsp.server import LanguageServer
 
@@ -24,6 +29,7 @@ log = logging.getLogger(__name__)
 # No practical limit on a line, as with pygls' reader: a header line is short, and a client that
 # sends a long line of garbage gets it skipped, not a server that stops.
 LINE_LIMIT = 1 << 30
+PIPE_SIZE = 1 << 20  # Linux's default most a process may ask for (/proc/sys/fs/pipe-max-size)
 
 
 def serve_stdio(server: LanguageServer) -> None:
@@ -32,6 +38,7 @@ def serve_stdio(server: LanguageServer) -> None:
         server.start_io()
         return
     server._stop_event = threading.Event()  # what pygls' shutdown sets
+    _widen_pipe(stdout.fileno())
     server.protocol.set_writer(StdoutWriter(stdout))
     try:
         asyncio.run(_serve(server, stdin))
@@ -54,6 +61,19 @@ async def _serve(server: LanguageServer, stdin) -> None:
         logger=log,
         error_handler=server.report_server_error,
     )
+
+
+def _widen_pipe(stdout: int) -> None:
+    """Let the pipe to the editor hold a whole publish (a 10,000-line module's diagnostics are
+    0.9 MB): with Linux's 64 KB the write waits for the editor fourteen times. Best effort."""
+    size = getattr(fcntl, "F_SETPIPE_SZ", None) if fcntl is not None else None
+    if size is None:
+        return
+    try:
+        if stat.S_ISFIFO(os.fstat(stdout).st_mode):
+            fcntl.fcntl(stdout, size, PIPE_SIZE)
+    except OSError:
+        pass  # above the system's limit, or not allowed: the pipe keeps its size
 
 
 def _pipe_of_its_own(stdin: int, stdout: int) -> bool:

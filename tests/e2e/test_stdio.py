@@ -66,3 +66,19 @@ def test_the_server_stops_when_the_client_closes_its_pipe(tmp_path):
     answered = replies(process)
     process.wait(timeout=20)
     assert "capabilities" in answered[1]["result"]
+
+
+def test_the_pipe_to_the_editor_is_widened_to_hold_a_large_publish(tmp_path):
+    import fcntl
+
+    import pytest
+
+    if not hasattr(fcntl, "F_GETPIPE_SZ"):
+        pytest.skip("pipe sizes are Linux's")
+    process = subprocess.Popen(SERVER, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, cwd=tmp_path)
+    process.stdin.write(INITIALIZE + STOP)
+    process.stdin.close()
+    answered = replies(process)  # the server has started reading, so it has set up its pipes
+    size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
+    assert process.wait(timeout=20) == 0 and "capabilities" in answered[1]["result"]
+    assert size >= 1 << 20
