@@ -4,7 +4,7 @@ pygls' stdio server reads each header line and each body in a thread of its pool
 between threads for every message, about 0.2 ms of each keystroke. When stdin is a pipe of its
 own, as editors start a server, it is read here through asyncio instead, and the messages go to
 pygls' own message loop (`pygls.io_.run_async`) as they would from its TCP server. Anything else
-(a file, a terminal, one socket for both directions) is left to pygls' own stdio server.
+(a file, a terminal, one socket for both directions, Windows) is left to pygls' own stdio server.
 """
 
 from __future__ import annotations
@@ -78,7 +78,10 @@ def _widen_pipe(stdout: int) -> None:
 
 def _pipe_of_its_own(stdin: int, stdout: int) -> bool:
     """Whether stdin is a pipe (or socket) that stdout does not share: reading it without blocking
-    makes its file description non-blocking, which a shared one would make stdout too."""
+    makes its file description non-blocking, which a shared one would make stdout too. POSIX only:
+    Windows' event loop reads only pipes opened for overlapped reads, which an editor's are not."""
+    if os.name != "posix":
+        return False
     try:
         into, out = os.fstat(stdin), os.fstat(stdout)
     except OSError:
