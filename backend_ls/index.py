@@ -161,10 +161,11 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
     no_parts = _NO_PARTS
 
     def span(value: Span) -> Span:
+        """A span of plain ints merged with an equal one; any other span is shared as an object."""
         numbers = (value.start_line, value.start_column, value.end_line, value.end_column)
         if type(numbers[0]) is int and type(numbers[1]) is int and type(numbers[2]) is int and type(numbers[3]) is int:
             return spans.setdefault(numbers, value)
-        return share(value)
+        return shared_object(value)
 
     def share(value):
         kind = type(value)
@@ -188,9 +189,13 @@ def shared(facts: ModuleFacts) -> ModuleFacts:
             items = tuple(items)
             return composites.setdefault((tuple, *map(id, items)), items)
         if kind is Span:
-            numbers = (value.start_line, value.start_column, value.end_line, value.end_column)
-            if all(type(number) is int for number in numbers):
-                return spans.setdefault(numbers, value)
+            return span(value)
+        return shared_object(value)
+
+    def shared_object(value):
+        """A dict or a frozen dataclass with its parts shared (merged by its parts' identity when
+        its class allows); anything else as it is."""
+        kind = type(value)
         seen = done.get(id(value))
         if seen is not None:
             return seen[1]
