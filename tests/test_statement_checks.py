@@ -188,19 +188,19 @@ def by_email(email):
 
 
 def test_db004_settles_the_models_once_while_only_queries_change():
-    from backend_ls.rules.database.unindexed_lookup import _settled_tables
+    from backend_ls.rules.database.unindexed_lookup import _settled
 
     moved = LOOKED_UP.replace("return Order", "return (Order").replace("first()", "first())")
     indexed = LOOKED_UP.replace("db.String(120)", "db.String(120), index=True")
     assert assert_each_version_like_fresh(LOOKED_UP, moved, indexed, code="DB004") == [[10], [10], []]
     editor = Editor()
     editor.analyse(LOOKED_UP)
-    tables = editor.kept.memory[_settled_tables][1]
+    tables = editor.kept.memory[_settled][1][0]
     assert tables  # the model was settled
     editor.analyse(moved)
-    assert editor.kept.memory[_settled_tables][1] is tables
+    assert editor.kept.memory[_settled][1][0] is tables
     editor.analyse(indexed)
-    assert editor.kept.memory[_settled_tables][1] is not tables
+    assert editor.kept.memory[_settled][1][0] is not tables
 
 
 def test_db004_settles_again_only_the_lookups_of_the_edited_query(monkeypatch):

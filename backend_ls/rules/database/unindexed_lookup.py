@@ -25,13 +25,11 @@ class UnindexedLookup(Rule):
         resolver = QueryResolver(facts, context.index)
         names = self.model_names(resolver)
         found: dict[tuple[str, str], tuple] = {}
-        # Models' columns and indexes, settled once for all their lookups; in the editor, kept
-        # while the models are the same, as an edit to a query runs the check again.
-        tables: dict = context.across_edits(_settled_tables, _model_inputs(context))
-        # What each lookup settled to, kept under the same inputs: an edit to one query settles
-        # that one again, not the hundreds of a module (queries are the same objects while their
-        # statements are unchanged).
-        settled: dict = context.across_edits(_settled_lookups, _model_inputs(context))
+        # Models' columns and indexes, settled once for all their lookups, and what each lookup
+        # settled to; in the editor, kept while the models are the same, as an edit to a query runs
+        # the check again. That edit settles its query's lookups again, not the hundreds of a
+        # module: queries are the same objects while their statements are unchanged.
+        tables, settled = context.across_edits(_settled, _model_inputs(context))
         now = {}
         for path, query, written, lookups in _candidates(resolver, context.index, names):
             kept = settled.get((id(query), written))
@@ -118,12 +116,10 @@ def _model_inputs(context) -> tuple:
     return (facts.models, facts.imports, facts.classes, context.assignments_outside_functions, stamp)
 
 
-def _settled_tables() -> dict:
-    return {}
-
-
-def _settled_lookups() -> dict:
-    return {}
+def _settled() -> tuple[dict, dict]:
+    """Models' settled tables by (path, qualname), and lookups' targets by (id of the query, the
+    model as written) with the query kept."""
+    return {}, {}
 
 
 def _indexed(column, indexes, orm: str) -> bool | None:
