@@ -187,14 +187,17 @@ class BackendLanguageServer(LanguageServer):
         told. After a document's first analysis that is noted at once; after an edit it is compared
         once typing pauses: the comparison costs 5 ms a keystroke with 1,000 routes, and an editor
         asks again for the lenses of the document it edits on its own."""
-        waiting = self.lens_comparisons.pop(uri, None)
-        if waiting is not None:
-            waiting.cancel()
+        self.forget_lens_comparison(uri)
         if uri not in self.lens_signatures:
             self._compare_lenses(uri, analysis)
             return
         loop = asyncio.get_running_loop()
         self.lens_comparisons[uri] = loop.call_later(LENS_PAUSE_SECONDS, self._compare_lenses, uri, analysis)
+
+    def forget_lens_comparison(self, uri: str) -> None:
+        waiting = self.lens_comparisons.pop(uri, None)
+        if waiting is not None:
+            waiting.cancel()
 
     def _compare_lenses(self, uri: str, analysis) -> None:
         self.lens_comparisons.pop(uri, None)  # closing the document cancels a waiting one
@@ -422,9 +425,7 @@ def create_server() -> BackendLanguageServer:
             task.cancel()
         ls.session.close(uri)
         ls.lens_signatures.pop(uri, None)
-        waiting = ls.lens_comparisons.pop(uri, None)
-        if waiting is not None:
-            waiting.cancel()
+        ls.forget_lens_comparison(uri)
         path = to_fs_path(uri)
         if path:
             ls.session.index.unpin(path)
