@@ -274,7 +274,7 @@ class _Analysis:
         else:
             before, parts, value = last
             renewed = parts
-            for position in self._positions_changed_since(before):
+            for position in self.positions_changed_since(before):
                 part = fold.of_part(statements[position].facts)
                 if part != parts[position]:
                     if renewed is parts:
@@ -285,7 +285,7 @@ class _Analysis:
         self.folds_now[fold] = (statements, parts, value)
         return value
 
-    def _positions_changed_since(self, before: list[Statement]) -> list[int]:
+    def positions_changed_since(self, before: list[Statement]) -> list[int]:
         """Where the statements differ from those of an earlier analysis (as many of them)."""
         changed = self._changed.get(id(before))
         if changed is None:
@@ -477,7 +477,7 @@ class KeptFindings:
         that changed, are looked at (a keystroke changes one statement of a thousand). Updates
         the round; whether every check ran."""
         groups, entries = last.groups, last.entries
-        again = {last.group_of[position] for position in positions_replaced(last.statements, every)}
+        again = {last.group_of[position] for position in analysis.positions_changed_since(last.statements)}
         if again:
             again.update(last.nowhere)  # their key holds every statement's
         for values, numbers in list(last.by_values.values()):
