@@ -66,3 +66,36 @@ def test_many_analyses_without_a_pause_still_collect(monkeypatch):
     finally:
         gc.unfreeze()
     assert len(runs) == 2
+
+
+def test_an_analysis_leaves_what_it_made_frozen_and_the_collector_on():
+    """Nothing an analysis made waits for the next automatic collection to be walked: that
+    collection fell on the way to a document's first diagnostics."""
+    from backend_ls.lsp.session import Session
+    from backend_ls.rules.registry import load_rules
+
+    session = Session(load_rules())
+    gc.unfreeze()
+    try:
+        assert gc.isenabled()
+        outcome = session.analyse("file:///tmp/app.py", "/tmp/app.py", "from flask import Flask\napp = Flask(__name__)\n")
+        made = gc.get_freeze_count()
+        assert gc.isenabled() and made > 0
+        assert not gc.is_tracked(outcome) or outcome not in gc.get_objects(0)
+    finally:
+        gc.unfreeze()
+
+
+def test_the_grammar_is_ready_before_the_first_document_comes():
+    import subprocess
+    import sys
+
+    check = (
+        "from backend_ls.lsp.session import Session\n"
+        "from backend_ls.rules.registry import load_rules\n"
+        "import backend_ls.analysis as analysis\n"
+        "session = Session(load_rules())\n"
+        "session.executor.submit(lambda: None).result()\n"
+        "assert analysis._GRAMMAR is not None\n"
+    )
+    subprocess.run([sys.executable, "-c", check], check=True, timeout=60)

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from backend_ls.analysis import Analysis, check_facts
+from backend_ls.analysis import Analysis, check_facts, grammar
 from backend_ls.documents import DocumentParser
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.index import MAX_FILE_CHARACTERS, WorkspaceIndex
@@ -54,6 +54,9 @@ class Session:
         self.ruleset = ruleset
         self.parser = DocumentParser()
         self.executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="backend-ls-analysis")
+        # parso builds its grammar on first use (20-40 ms): while the editor is still starting up,
+        # not after it opened the first document.
+        self.executor.submit(grammar)
         self.results: dict[str, Result] = {}
         self.editor_settings: dict = {}
         self._folder_settings: dict[Path, tuple[Settings, list[str]]] = {}
@@ -78,7 +81,7 @@ class Session:
         """Runs on the worker thread: parse (incrementally), check one document's text and build
         its diagnostics. `lines`: the text's, when the editor's document keeps them (never changed
         in place). The server collects garbage when typing pauses (lsp/collector.py)."""
-        with collection_paused():
+        with collection_paused(freeze_after=True):
             return self._analyse(key, path, text, encoding, lines)
 
     def _analyse(self, key: str, path: str, text: str, encoding: str, lines: list[str] | None) -> Outcome:
@@ -125,7 +128,7 @@ class Session:
         if pending is None or cache is None or kept is None:
             return
         facts, lines, settings = pending
-        with collection_paused():
+        with collection_paused(freeze_after=True):
             analysis = check_facts(facts, lines, settings, self.ruleset, self.index, (cache, kept))
             builder = self.diagnostic_builders.get(key)
             if builder is not None:
