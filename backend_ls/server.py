@@ -6,6 +6,7 @@ import asyncio
 import inspect
 import json
 import logging
+import threading
 from pathlib import Path
 
 from lsprotocol import types
@@ -13,6 +14,7 @@ from lsprotocol.converters import get_converter
 from pygls.exceptions import FeatureRequestError
 from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import LanguageServerProtocol
 from pygls.uris import to_fs_path
 
 from backend_ls import __version__
@@ -23,6 +25,7 @@ from backend_ls.lsp.collector import PacedCollector
 from backend_ls.lsp.diagnostics import document_href, structured
 from backend_ls.lsp.hover import hover_markdown
 from backend_ls.lsp.session import Result, Session
+from backend_ls.lsp.stdio import PipeWriter
 from backend_ls.lsp.symbols import document_symbols, workspace_symbols
 from backend_ls.lsp.text import SplicedDocument
 from backend_ls.positions import from_lsp_position
@@ -36,9 +39,29 @@ LIST_RULES = "backend-ls.rules"
 LENS_PAUSE_SECONDS = 0.3  # code lenses are compared when typing pauses this long
 
 
+class DocumentsProtocol(LanguageServerProtocol):
+    """pygls' protocol, with the changes to open documents (open, change, close) applied under the
+    server's `documents_lock`: the analysis thread publishes only for a document's newest version,
+    and holds the lock while it looks and writes."""
+
+    CHANGING = frozenset((types.TEXT_DOCUMENT_DID_OPEN, types.TEXT_DOCUMENT_DID_CHANGE, types.TEXT_DOCUMENT_DID_CLOSE))
+
+    def handle_message(self, message):
+        if getattr(message, "method", None) in self.CHANGING:
+            with self._server.documents_lock:
+                return super().handle_message(message)
+        return super().handle_message(message)
+
+
 class BackendLanguageServer(LanguageServer):
     def __init__(self):
-        super().__init__("backend-ls", __version__, text_document_sync_kind=types.TextDocumentSyncKind.Incremental)
+        super().__init__(
+            "backend-ls",
+            __version__,
+            protocol_cls=DocumentsProtocol,
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+        )
+        self.documents_lock = threading.Lock()
         self.session = Session(load_rules())
         self.pending: dict[str, asyncio.Task] = {}
         self.shown: set[str] = set()
@@ -98,25 +121,27 @@ class BackendLanguageServer(LanguageServer):
                 # Edits that arrive while another analysis runs queue up behind it; only the newest
                 # version is worth analysing when the worker gets to them.
                 if self.wanted.get(uri) != version:
-                    return None
-                return self.session.analyse(uri, path, text, encoding, lines)
+                    return None, False
+                outcome = self.session.analyse(uri, path, text, encoding, lines)
+                return outcome, isinstance(self.protocol.writer, PipeWriter) and self.publish_if_newest(uri, version, outcome)
 
             try:
-                outcome = await loop.run_in_executor(self.session.executor, analyse)
+                outcome, published = await loop.run_in_executor(self.session.executor, analyse)
             except Exception as error:
                 log.exception("analysis of %s failed", uri)
                 self.tell(f"cannot analyse {path}: {error!r}", types.MessageType.Error)
                 return
             if outcome is None or uri not in self.workspace.text_documents:
                 return
-            if self.workspace.get_text_document(uri).version != version:
-                return  # a newer edit arrived: its own analysis will publish
+            if not published:
+                if self.workspace.get_text_document(uri).version != version:
+                    return  # a newer edit arrived: its own analysis will publish
+                self.session.results[uri] = Result(
+                    version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
+                )
+                self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_json)
             for problem in outcome.problems + outcome.analysis.problems:
                 self.tell(problem)
-            self.session.results[uri] = Result(
-                version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
-            )
-            self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_json)
             self.session.executor.submit(self.session.keep_findings, uri)
             self.collector.analysed()
             if outcome.exported_changed:
@@ -130,6 +155,21 @@ class BackendLanguageServer(LanguageServer):
 
     def on_analysis_thread(self, function):
         return asyncio.get_running_loop().run_in_executor(self.session.executor, function)
+
+    def publish_if_newest(self, uri: str, version: int, outcome) -> bool:
+        """Runs on the analysis thread: publish an analysis' diagnostics, and keep its result for
+        hover and code actions, if its version is still the document's newest. The version cannot
+        change meanwhile: changes are applied under the same lock (`DocumentsProtocol`)."""
+        with self.documents_lock:
+            document = self.workspace.text_documents.get(uri)
+            if document is None or document.version != version:
+                return False
+            self.session.results[uri] = Result(version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER)
+            try:
+                self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_json)
+            except OSError as error:  # the client is gone; the event loop will find out too
+                log.error("cannot publish the diagnostics of %s: %r", uri, error)
+            return True
 
     def publish(self, uri: str, version: int | None, diagnostics: list[dict], serialised: bytes | None = None) -> None:
         """Send diagnostics that are JSON already (`serialised`: comma-separated, in UTF-8). pygls
@@ -146,9 +186,12 @@ class BackendLanguageServer(LanguageServer):
             if protocol._include_headers:
                 length = len(head) + len(serialised) + len(tail)
                 head = f"Content-Length: {length}\r\nContent-Type: {protocol.CONTENT_TYPE}; charset=utf-8\r\n\r\n".encode("ascii") + head
+            if isinstance(writer, PipeWriter):
+                writer.write_parts((head, serialised, tail))
+                return
             if isinstance(writer, StdoutWriter):
                 # Written in three parts: joining them copies the diagnostics again (0.4 ms at
-                # 10,000 lines); nothing else writes between them (this runs on the event loop).
+                # 10,000 lines); nothing else writes between them (only the event loop writes here).
                 for part in (head, serialised, tail):
                     writer.write(part)
                 return

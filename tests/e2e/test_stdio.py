@@ -82,3 +82,64 @@ def test_the_pipe_to_the_editor_is_widened_to_hold_a_large_publish(tmp_path):
     size = fcntl.fcntl(process.stdout.fileno(), fcntl.F_GETPIPE_SZ)
     assert process.wait(timeout=20) == 0 and "capabilities" in answered[1]["result"]
     assert size >= 1 << 20
+
+
+def test_messages_written_from_two_threads_arrive_whole(tmp_path):
+    """The analysis thread publishes while the event loop answers requests: each message is
+    written whole, however large, and in the order each thread wrote its own."""
+    import threading
+
+    from backend_ls.lsp.stdio import PipeWriter
+
+    into, out = os.pipe()
+    writer = PipeWriter(os.fdopen(out, "wb"))
+    received = bytearray()
+    reading = threading.Thread(target=lambda: _read_all(into, received))
+    reading.start()
+
+    def write(tag: bytes) -> None:
+        for number in range(60):
+            body = tag * (number * 3000)  # up to 177 KB: far more than a pipe keeps whole
+            head = b"<" + tag + str(number).encode() + b":" + str(len(body)).encode() + b">"
+            writer.write_parts((head, body, b"</" + tag + b">")) if number % 2 else writer.write(head + body + b"</" + tag + b">")
+
+    threads = [threading.Thread(target=write, args=(tag,)) for tag in (b"a", b"b")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    writer.close()
+    reading.join()
+    numbers = {b"a": [], b"b": []}
+    position = 0
+    while position < len(received):
+        assert received[position:position + 1] == b"<"
+        tag = bytes(received[position + 1:position + 2])
+        header_end = received.index(b">", position)
+        number, length = received[position + 2:header_end].split(b":")
+        body = received[header_end + 1:header_end + 1 + int(length)]
+        assert body == tag * int(length), "another thread's bytes inside a message"
+        position = header_end + 1 + int(length)
+        assert received[position:position + 4] == b"</" + tag + b">"
+        position += 4
+        numbers[tag].append(int(number))
+    assert numbers == {b"a": list(range(60)), b"b": list(range(60))}
+
+
+def test_a_message_the_pipe_takes_in_part_is_written_to_its_end(monkeypatch):
+    from backend_ls.lsp import stdio
+
+    into, out = os.pipe()
+    writer = stdio.PipeWriter(os.fdopen(out, "wb"))
+    real_writev = os.writev
+    monkeypatch.setattr(stdio.os, "writev", lambda fd, parts: real_writev(fd, [bytes(parts[0])[:5]]))
+    writer.write_parts((b"0123456789", b"abc", b"XYZ"))
+    writer.close()
+    with os.fdopen(into, "rb") as reading:
+        assert reading.read() == b"0123456789abcXYZ"
+
+
+def _read_all(fd: int, into: bytearray) -> None:
+    with os.fdopen(fd, "rb") as reading:
+        while chunk := reading.read(65536):
+            into.extend(chunk)
