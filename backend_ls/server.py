@@ -106,7 +106,10 @@ class BackendLanguageServer(LanguageServer):
 
     async def _analyse(self, uri: str, delay: float) -> None:
         try:
-            await asyncio.sleep(delay)
+            if delay:
+                await asyncio.sleep(delay)
+            # Without a delay nothing is waited for: a burst of changes that came together has
+            # been applied before this task first runs, and `wanted` drops the older ones.
             if self.configuring is not None and not self.configuring.done():
                 await asyncio.shield(self.configuring)
             document = self.workspace.get_text_document(uri)
