@@ -127,9 +127,14 @@ def check(args) -> int:
     # the engine is even imported.
     cache_dir = None if args.no_cache or args.fix else run_cache.cache_root()
     key = run_cache.run_key(python_files(args.paths), repr(sorted(overrides.items()))) if cache_dir else None
+    printed = run_cache.load_report(cache_dir, key, args.format)
+    if printed is not None:
+        has_findings, report = printed
+        sys.stdout.write(report)
+        return EXIT_FINDINGS if has_findings else EXIT_CLEAN
     cached = run_cache.load(cache_dir, key)
     if cached is not None:
-        return _report(cached, args.format, failed=False)
+        return _report(cached, args.format, failed=False, keep_in=(cache_dir, key))
     from backend_ls.analysis import analyse_text, check_facts
     from backend_ls.fixes import apply_fixes
     from backend_ls.collection import collection_paused
@@ -195,15 +200,21 @@ def check(args) -> int:
                 _error(problem)
             path = Path(result.path).as_posix()
             results.extend((path, finding) for finding in findings)
-        if not failed and not ruleset.errors:
+        cacheable = not failed and not ruleset.errors
+        if cacheable:
             run_cache.store(cache_dir, key, results)
-        return _report(results, args.format, failed)
+        return _report(results, args.format, failed, keep_in=(cache_dir, key) if cacheable else None)
 
 
-def _report(results, output_format: str, failed: bool) -> int:
+def _report(results, output_format: str, failed: bool, keep_in: tuple | None = None) -> int:
+    """Print the report; `keep_in`: the run cache's folder and key, to keep it as printed."""
+    from backend_ls import run_cache
     from backend_ls.report.formats import as_json, as_text
 
-    sys.stdout.write(as_json(results) if output_format == "json" else as_text(results))
+    report = as_json(results) if output_format == "json" else as_text(results)
+    sys.stdout.write(report)
+    if keep_in is not None:
+        run_cache.store_report(*keep_in, output_format, bool(results), report)
     if failed:
         return EXIT_ERROR
     return EXIT_FINDINGS if results else EXIT_CLEAN

@@ -74,6 +74,15 @@ def load(directory: Path | None, key: str | None):
         return None
 
 
+def load_report(directory: Path | None, key: str | None, output_format: str) -> tuple[bool, str] | None:
+    """(whether the run had findings, its report) in `output_format`, as a run printed it."""
+    return load(directory, None if key is None else f"{key}.{output_format}")
+
+
+def store_report(directory: Path | None, key: str | None, output_format: str, has_findings: bool, report: str) -> None:
+    store(directory, None if key is None else f"{key}.{output_format}", (has_findings, report))
+
+
 def store(directory: Path | None, key: str | None, results) -> None:
     if directory is None or key is None:
         return

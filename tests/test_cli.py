@@ -133,6 +133,36 @@ def test_a_second_run_answers_from_the_run_cache_and_sees_changes(tmp_path):
     assert check().returncode == 0
 
 
+def test_the_same_command_again_prints_the_kept_report(tmp_path):
+    """A run keeps its report as printed: the same command again writes it out without the
+    findings (they are not even loaded), and another format is made from the kept findings."""
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "app.py").write_text(BAD)
+
+    def check(*options):
+        return subprocess.run(
+            [sys.executable, "-m", "backend_ls", "check", ".", *options],
+            cwd=project, env=env, capture_output=True, text=True, timeout=60,
+        )
+
+    uncached = check("--format", "json", "--no-cache")
+    first = check("--format", "json")
+    runs = tmp_path / "cache" / "backend-ls" / "runs"
+    reports = list(runs.rglob("*.json"))
+    assert len(reports) == 1 and first.stdout == uncached.stdout
+    findings = reports[0].with_suffix("")
+    findings.unlink()  # only the printed report is left
+    again = check("--format", "json")
+    assert (again.returncode, again.stdout) == (1, uncached.stdout)
+    assert not findings.exists(), "the run was done again"
+    assert check("--format", "text").stdout == check("--format", "text", "--no-cache").stdout
+    (project / "app.py").write_text("x = 1\n")
+    assert [check("--format", "json").returncode for _ in range(2)] == [0, 0]
+    assert check("--format", "json").stdout == "[]\n"
+
+
 def _mixed_project(root: Path) -> None:
     """Findings in many files, a folder whose pyproject has a problem, an unreadable file."""
     root.mkdir()

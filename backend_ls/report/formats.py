@@ -35,5 +35,13 @@ def as_text(results: list[tuple[str, Finding]]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
+# Without `indent`, json encodes in C: an indented report of 34,602 findings took 1.5 s in Python's
+# encoder, more than everything else a warm run of 1,000 files does.
+_ENCODE = json.JSONEncoder(separators=(", ", ": ")).encode
+
+
 def as_json(results: list[tuple[str, Finding]]) -> str:
-    return json.dumps([finding_as_dict(path, finding) for path, finding in results], indent=2) + "\n"
+    """An array with one finding per line."""
+    if not results:
+        return "[]\n"
+    return "[\n" + ",\n".join(["  " + _ENCODE(finding_as_dict(path, finding)) for path, finding in results]) + "\n]\n"
