@@ -8,6 +8,7 @@ import json
 import logging
 import threading
 from pathlib import Path
+from urllib.parse import unquote
 
 from lsprotocol import types
 from lsprotocol.converters import get_converter
@@ -126,7 +127,9 @@ class BackendLanguageServer(LanguageServer):
                 if self.wanted.get(uri) != version:
                     return None, False
                 outcome = self.session.analyse(uri, path, text, encoding, lines)
-                return outcome, isinstance(self.protocol.writer, PipeWriter) and self.publish_if_newest(uri, version, outcome)
+                # Problems are told before the diagnostics, from the event loop: it publishes then.
+                quickly = isinstance(self.protocol.writer, PipeWriter) and not (outcome.problems or outcome.analysis.problems)
+                return outcome, quickly and self.publish_if_newest(uri, version, outcome)
 
             try:
                 outcome, published = await loop.run_in_executor(self.session.executor, analyse)
@@ -134,17 +137,17 @@ class BackendLanguageServer(LanguageServer):
                 log.exception("analysis of %s failed", uri)
                 self.tell(f"cannot analyse {path}: {error!r}", types.MessageType.Error)
                 return
-            if outcome is None or uri not in self.workspace.text_documents:
+            if outcome is None or self.open_document(uri) is None:
                 return
             if not published:
-                if self.workspace.get_text_document(uri).version != version:
+                if self.open_document(uri).version != version:
                     return  # a newer edit arrived: its own analysis will publish
+                for problem in outcome.problems + outcome.analysis.problems:
+                    self.tell(problem)
                 self.session.results[uri] = Result(
                     version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
                 )
                 self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_json)
-            for problem in outcome.problems + outcome.analysis.problems:
-                self.tell(problem)
             self.session.executor.submit(self.session.keep_findings, uri)
             self.collector.analysed()
             if outcome.exported_changed:
@@ -164,7 +167,7 @@ class BackendLanguageServer(LanguageServer):
         hover and code actions, if its version is still the document's newest. The version cannot
         change meanwhile: changes are applied under the same lock (`DocumentsProtocol`)."""
         with self.documents_lock:
-            document = self.workspace.text_documents.get(uri)
+            document = self.open_document(uri)
             if document is None or document.version != version:
                 return False
             self.session.results[uri] = Result(version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER)
@@ -260,8 +263,14 @@ class BackendLanguageServer(LanguageServer):
             return
         self.workspace_code_lens_refresh(None).add_done_callback(_log_failure)
 
+    def open_document(self, uri: str):
+        """The open document of `uri`, or None. pygls keeps documents under their URI unquoted: a
+        path with a space or a letter outside ASCII comes percent-encoded from the editor."""
+        return self.workspace.text_documents.get(unquote(uri))
+
     def reanalyse_all(self, except_uri: str | None = None) -> None:
-        for uri in list(self.workspace.text_documents):
+        # The URIs as the editor sent them, which diagnostics must carry; not pygls' keys.
+        for uri in [document.uri for document in self.workspace.text_documents.values()]:
             if uri != except_uri and uri.startswith("file:"):
                 self.schedule(uri, delay=0 if except_uri is None else None)
 

@@ -145,3 +145,22 @@ async def test_a_diagnostic_no_longer_published_gets_no_quick_fix(client, worksp
     [current, _] = await wait_for_diagnostics(client, uri, 2)
     titles = [a.title for a in await code_actions(client, uri, current) if a.kind == types.CodeActionKind.QuickFix]
     assert titles == ["backend-ls (SVC001): Add `timeout=10`", "backend-ls (SVC001): Ignore SVC001 on this line"]
+
+
+async def test_a_file_whose_path_the_uri_percent_encodes_gets_its_diagnostics(client, workspace):
+    """pygls keeps documents under their URI unquoted; what is published carries the URI as the
+    editor sent it, after an edit and after the settings change too."""
+    folder = workspace / "my project é"
+    folder.mkdir()
+    uri = open_document(client, folder / "app.py", TWO_CALLS)
+    assert "%20" in uri and "%C3%A9" in uri
+    assert [d.code for d in await wait_for_diagnostics(client, uri, 1)] == ["SVC001", "SVC001"]
+    replace_document(client, uri, TWO_CALLS + "\n", 2)
+    assert len(await wait_for_diagnostics(client, uri, 2)) == 2
+    published = len(client.published)
+    (folder / "pyproject.toml").write_text('[tool.backend-ls]\nignore = ["SVC"]\n', encoding="utf-8")
+    client.text_document_did_save(
+        types.DidSaveTextDocumentParams(text_document=types.TextDocumentIdentifier(uri=(folder / "pyproject.toml").as_uri()))
+    )
+    assert await wait_for_diagnostics(client, uri, 2, after=published) == []
+    assert {p.uri for p in client.published} == {uri}
