@@ -15,8 +15,8 @@ def collection_paused(freeze_after: bool = False):
 
     `freeze_after`: what exists is frozen before the collector is back on, for a caller that
     collects on a schedule of its own (the server, lsp/collector.py). Otherwise the first
-    allocation after the block walks everything the block made: 10-20 ms after the first analysis
-    of a 2,000-line module, on the way to its first diagnostics."""
+    allocation after the block walks everything the block made: about 10 ms after the first
+    analysis of a 2,000-line module, on the way to its first diagnostics."""
     collecting = gc.isenabled()
     gc.disable()
     try:

@@ -35,8 +35,8 @@ def as_text(results: list[tuple[str, Finding]]) -> str:
     return "\n".join(out) + ("\n" if out else "")
 
 
-# Without `indent`, json encodes in C: an indented report of 34,602 findings took 1.5 s in Python's
-# encoder, more than everything else a warm run of 1,000 files does.
+# Without `indent`, json encodes in C: indented, the 34,602 findings of a 1,000-file workspace took
+# 0.46 s in Python's encoder, and 0.21 s this way.
 _ENCODE = json.JSONEncoder(separators=(", ", ": ")).encode
 
 
