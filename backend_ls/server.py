@@ -137,17 +137,15 @@ class BackendLanguageServer(LanguageServer):
                 log.exception("analysis of %s failed", uri)
                 self.tell(f"cannot analyse {path}: {error!r}", types.MessageType.Error)
                 return
-            if outcome is None or self.open_document(uri) is None:
+            document = self.open_document(uri)
+            if outcome is None or document is None:
                 return
             if not published:
-                if self.open_document(uri).version != version:
+                if document.version != version:
                     return  # a newer edit arrived: its own analysis will publish
                 for problem in outcome.problems + outcome.analysis.problems:
                     self.tell(problem)
-                self.session.results[uri] = Result(
-                    version, outcome.lines, outcome.analysis, outcome.diagnostics, CONVERTER
-                )
-                self.publish(uri, version, outcome.diagnostics, outcome.diagnostics_json)
+                self.publish_if_newest(uri, version, outcome)
             self.session.executor.submit(self.session.keep_findings, uri)
             self.collector.analysed()
             if outcome.exported_changed:
@@ -163,9 +161,10 @@ class BackendLanguageServer(LanguageServer):
         return asyncio.get_running_loop().run_in_executor(self.session.executor, function)
 
     def publish_if_newest(self, uri: str, version: int, outcome) -> bool:
-        """Runs on the analysis thread: publish an analysis' diagnostics, and keep its result for
-        hover and code actions, if its version is still the document's newest. The version cannot
-        change meanwhile: changes are applied under the same lock (`DocumentsProtocol`)."""
+        """Publish an analysis' diagnostics, and keep its result for hover and code actions, if its
+        version is still the document's newest; from the analysis thread, or from the event loop
+        when that one cannot write. The version cannot change meanwhile: changes are applied under
+        the same lock (`DocumentsProtocol`)."""
         with self.documents_lock:
             document = self.open_document(uri)
             if document is None or document.version != version:
