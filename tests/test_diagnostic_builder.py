@@ -34,13 +34,21 @@ def test_kept_findings_follow_the_lines_they_are_read_from():
     findings.sort(key=lambda f: (f.span.start, f.code))
     builder = DiagnosticBuilder()
     assert builder.build(findings, lines, RULES, None, "utf-16", URI) == fresh(findings, lines)
-    for _ in range(200):
+    for _ in range(400):
         lines = list(lines)  # what the editor's document does: a new list, the untouched lines kept
         number = rng.randrange(len(lines))
         # Characters outside the BMP move the UTF-16 columns of what follows them on the line.
         lines[number] = rng.choice(["𝄞", "é", "", "  "]) + lines[number].lstrip("𝄞é ")
         if rng.random() < 0.2:  # a finding goes, or comes back as another object
             findings = [f for f in findings if f is not rng.choice(findings)] or [finding_on(2, 1)]
+        elif rng.random() < 0.3:  # as many findings: one is checked again (an equal object), or another one
+            findings = list(findings)
+            place = rng.randrange(len(findings))
+            old = findings[place]
+            findings[place] = rng.choice([
+                Finding(old.code, old.span, old.message, old.fix, rule=old.rule),
+                finding_on(rng.randrange(1, 61), rng.randrange(6), rng.choice(["SVC001", "SEC001"]), rng.choice([None, 2])),
+            ])
         if rng.random() < 0.1:  # an edit that adds a line: every diagnostic is looked at again
             lines.insert(number, "# new\n")
         built = builder.build(findings, lines, RULES, None, "utf-16", URI)
