@@ -402,3 +402,22 @@ def test_typing_a_method_into_a_class_body():
         at += 1
         assert_same_tree(parser.parse("/v.py", text), text)
     assert parser.kinds["diff"] == 0 and parser.kinds["body"] > 30
+
+
+def test_the_imports_kept_for_a_document_are_those_of_its_statements_now():
+    """Edits that import nothing answer the last table, and let go of the statements they replaced."""
+    parser, key = DocumentParser(), "/typing/kept.py"
+    text = "import os\nfrom flask import Flask\n\n\ndef handler():\n    value = 1\n    return value\n"
+    module = parser.parse(key, text)
+    assert parser.imports(key, module) == {"os": "os", "Flask": "flask.Flask"}
+    for number in range(30):
+        text = text.replace("value = ", f"value{number} = " if number % 2 == 0 else "value = ", 1).replace(f"value{number - 1} = ", "value = ", 1)
+        module = parser.parse(key, text)
+        assert parser.imports(key, module) == imports_of(grammar().parse(text))
+    assert sorted(parser._imports[key]) == sorted(id(node) for node in module.children)
+    text = text.replace("    return", "    import json\n    return", 1)  # a function's import is not the module's
+    module = parser.parse(key, text)
+    assert parser.imports(key, module) == imports_of(grammar().parse(text)) == {"os": "os", "Flask": "flask.Flask"}
+    text = "import json\n" + text
+    module = parser.parse(key, text)
+    assert parser.imports(key, module) == imports_of(grammar().parse(text))
