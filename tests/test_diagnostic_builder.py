@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import random
 
+import pytest
+
 from backend_ls.lsp.diagnostics import DiagnosticBuilder, diagnostic_json
 from backend_ls.positions import Span
 from backend_ls.rules.base import Applicability, Edit, Finding, Fix
@@ -27,16 +29,17 @@ def finding_on(line: int, column: int, code: str = "SVC001", fix_line: int | Non
     return Finding(code, Span((line, column), (line, column + 4)), "A message.", fix, rule="http-without-timeout")
 
 
-def test_kept_findings_follow_the_lines_they_are_read_from():
+@pytest.mark.parametrize("size", [60, 700])  # 700: lines are compared by blocks of 256
+def test_kept_findings_follow_the_lines_they_are_read_from(size):
     rng = random.Random(3)
-    lines = [f"x{n} = call(1)\n" for n in range(60)]
-    findings = [finding_on(n, 5) for n in range(1, 61, 3)] + [finding_on(40, 0, fix_line=1)]
+    lines = [f"x{n} = call(1)\n" for n in range(size)]
+    findings = [finding_on(n, 5) for n in range(1, size + 1, 3 * (size // 60))] + [finding_on(40, 0, fix_line=1)]
     findings.sort(key=lambda f: (f.span.start, f.code))
     builder = DiagnosticBuilder()
     assert builder.build(findings, lines, RULES, None, "utf-16", URI) == fresh(findings, lines)
     for _ in range(400):
         lines = list(lines)  # what the editor's document does: a new list, the untouched lines kept
-        number = rng.randrange(len(lines))
+        number = rng.randrange(len(lines)) if rng.random() < 0.5 else rng.choice(findings).span.start_line - 1
         # Characters outside the BMP move the UTF-16 columns of what follows them on the line.
         lines[number] = rng.choice(["𝄞", "é", "", "  "]) + lines[number].lstrip("𝄞é ")
         if rng.random() < 0.2:  # a finding goes, or comes back as another object
@@ -47,7 +50,7 @@ def test_kept_findings_follow_the_lines_they_are_read_from():
             old = findings[place]
             findings[place] = rng.choice([
                 Finding(old.code, old.span, old.message, old.fix, rule=old.rule),
-                finding_on(rng.randrange(1, 61), rng.randrange(6), rng.choice(["SVC001", "SEC001"]), rng.choice([None, 2])),
+                finding_on(rng.randrange(1, size + 1), rng.randrange(6), rng.choice(["SVC001", "SEC001"]), rng.choice([None, 2])),
             ])
         if rng.random() < 0.1:  # an edit that adds a line: every diagnostic is looked at again
             lines.insert(number, "# new\n")
