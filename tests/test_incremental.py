@@ -108,6 +108,37 @@ def test_keystrokes_in_bodies_reuse_the_other_statements_and_equal_fresh():
         parser.forget(key)
 
 
+def test_a_body_edit_keeps_the_definition_and_routes_of_its_function_as_they_were():
+    """The edited statement's definition and routes equal the last ones: they are the same objects,
+    so what compares them on every keystroke finds them in C. A signature edit gives new ones."""
+    parser, cache = DocumentParser(), StatementCache()
+    key = f"/incremental/{next(documents)}.py"
+    base = (
+        "from flask import Flask\n\napp = Flask(__name__)\n\n\n"
+        "@app.route('/orders/<int:order_id>')\ndef show(order_id):\n    found = order_id\n    return {'id': found}\n"
+    )
+    body_edit = base.replace("    found = order_id", "    foundx = order_id")
+    signature_edit = base.replace("def show(order_id)", "def show(order_id, page)")
+
+    def facts_of(text):
+        module = parser.parse(key, text)
+        cache.nodes_keep_their_text = parser.kept_untouched_statements
+        facts = module_facts(module, key, cache, text.splitlines(keepends=True))
+        assert facts == module_facts(grammar().parse(text), key)
+        return facts
+
+    try:
+        first = facts_of(base)
+        after_body = facts_of(body_edit)
+        assert after_body.functions["show"] is first.functions["show"]
+        assert after_body.routes[0] is first.routes[0]
+        after_signature = facts_of(signature_edit)
+        assert after_signature.functions["show"] is not first.functions["show"]
+        assert after_signature.functions["show"].parameters != first.functions["show"].parameters
+    finally:
+        parser.forget(key)
+
+
 def test_the_first_keystroke_builds_again_only_the_diagnostics_it_touched(tmp_path, monkeypatch):
     """The statement-by-statement run after a document's first analysis gives its findings as
     other objects: their diagnostics are the ones already built, not built again."""

@@ -343,6 +343,25 @@ class Statement:
 
 _KEYS = count()
 
+# What of a statement's facts is read whole on every keystroke, and compared with the last
+# analysis' (the composed routes, the module checks' inputs, the groups of statements).
+_KEPT_WHEN_EQUAL = ("functions", "class_defs", "routes")
+
+
+def _keeping_equal_values(statement: Statement, before: Statement) -> Statement:
+    """`statement`, with `before`'s objects where its facts equal them. A function whose body
+    changed has the same definition and routes as before, as other objects: what compares them
+    next finds them the same objects, in C, instead of comparing field by field in Python."""
+    facts, old = statement.facts, before.facts
+    same = {
+        name: getattr(old, name)
+        for name in _KEPT_WHEN_EQUAL
+        if getattr(facts, name) is not getattr(old, name) and getattr(facts, name) == getattr(old, name)
+    }
+    if not same:
+        return statement
+    return Statement(statement.key, dataclasses.replace(facts, **same), statement.end)
+
 
 class StatementCache:
     """Per open document: the facts of each top-level statement, and of the module-wide adapters,
@@ -453,6 +472,7 @@ class StatementCache:
         for position in changed:
             old, node = last.children[position], children[position]
             seen, statement, walked = self._piece(node, node.start_pos, {}, lines, names_key, compute)
+            statement = _keeping_equal_values(statement, statements[position])
             self._nodes.pop(id(old), None)
             self._nodes[id(node)] = seen
             if self._pieces.get(writtens[position]) is statements[position]:
