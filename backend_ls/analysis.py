@@ -10,6 +10,7 @@ import parso
 from backend_ls.facts import StatementCache, module_facts
 from backend_ls.facts.model import ModuleFacts
 from backend_ls.options import Settings
+from backend_ls.reading_order import reading_order
 from backend_ls.rules.base import Finding, RuleSet
 from backend_ls.rules.context import RuleContext
 from backend_ls.statement_checks import KeptFindings
@@ -82,8 +83,11 @@ def check_facts(
         cache, kept = statements
         found.extend(kept.findings(context, cache, by_statement, analysis.problems))
     result = _unsuppressed(found, lines, text)
-    result.sort(key=_reading_order)
-    analysis.findings = result
+    if statements is not None:
+        analysis.findings = statements[1].order.sorted(result)
+    else:
+        result.sort(key=reading_order)
+        analysis.findings = result
     return analysis
 
 
@@ -93,9 +97,3 @@ def _unsuppressed(found: list[Finding], lines: list[str], text: str | None = Non
     if "backend-ls" not in ("".join(lines) if text is None else text):
         return found
     return [finding for finding in found if not is_suppressed(lines, finding.span.start[0], finding.code)]
-
-
-def _reading_order(finding: Finding) -> tuple:
-    # The span's own ordering, as plain numbers: tuples compare in C, spans in Python.
-    span = finding.span
-    return (span.start_line, span.start_column, span.end_line, span.end_column, finding.code)

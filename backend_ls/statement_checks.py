@@ -29,6 +29,7 @@ from itertools import chain
 
 from backend_ls.facts import Statement, StatementCache, positions_replaced
 from backend_ls.facts.model import ModuleFacts, Route
+from backend_ls.reading_order import ReadingOrder
 from backend_ls.rules.base import Finding, Rule
 from backend_ls.rules.context import ModuleFold, RuleContext
 
@@ -364,6 +365,7 @@ class KeptFindings:
         self._folds: dict = {}  # module folds, with their parts by statement (_Analysis)
         self._definers: dict | None = None  # name -> positions of the statements defining it
         self.memory: dict = {}  # what checks keep across edits (RuleContext.across_edits)
+        self.order = ReadingOrder()  # sorts the document's findings (check_facts)
         self._index_after: tuple | None = None
         self._round: _Round | None = None  # the last analysis's groups, statements and entries
         self._model_starts: tuple | None = None  # (models, where their names start), _Analysis
