@@ -40,6 +40,12 @@ LIST_RULES = "backend-ls.rules"
 LENS_PAUSE_SECONDS = 0.3  # code lenses are compared when typing pauses this long
 
 
+def document_key(uri: str) -> str:
+    """The key pygls keeps an open document under: its URI unquoted. A path with a space or a
+    letter outside ASCII comes percent-encoded from the editor."""
+    return unquote(uri)
+
+
 class DocumentsProtocol(LanguageServerProtocol):
     """pygls' protocol, with the changes to open documents (open, change, close) applied under the
     server's `documents_lock`: the analysis thread publishes only for a document's newest version,
@@ -113,7 +119,9 @@ class BackendLanguageServer(LanguageServer):
             # been applied before this task first runs, and `wanted` drops the older ones.
             if self.configuring is not None and not self.configuring.done():
                 await asyncio.shield(self.configuring)
-            document = self.workspace.get_text_document(uri)
+            document = self.open_document(uri)
+            if document is None:
+                return  # closed meanwhile (pygls would read the file from disk for it)
             version, text = document.version, document.source
             lines = document.lines if isinstance(document, SplicedDocument) else None
             path = to_fs_path(uri) or uri
@@ -263,9 +271,8 @@ class BackendLanguageServer(LanguageServer):
         self.workspace_code_lens_refresh(None).add_done_callback(_log_failure)
 
     def open_document(self, uri: str):
-        """The open document of `uri`, or None. pygls keeps documents under their URI unquoted: a
-        path with a space or a letter outside ASCII comes percent-encoded from the editor."""
-        return self.workspace.text_documents.get(unquote(uri))
+        """The open document of `uri`, or None."""
+        return self.workspace.text_documents.get(document_key(uri))
 
     def reanalyse_all(self, except_uri: str | None = None) -> None:
         # The URIs as the editor sent them, which diagnostics must carry; not pygls' keys.
@@ -439,10 +446,9 @@ def create_server() -> BackendLanguageServer:
     @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
     def did_open(ls: BackendLanguageServer, params: types.DidOpenTextDocumentParams):
         # pygls made the document; ours keeps its lines and changes only the ones an edit touches.
-        documents = ls.workspace.text_documents
-        for key, document in documents.items():
-            if document.uri == params.text_document.uri and not isinstance(document, SplicedDocument):
-                documents[key] = SplicedDocument(document)
+        document = ls.open_document(params.text_document.uri)
+        if document is not None and not isinstance(document, SplicedDocument):
+            ls.workspace.text_documents[document_key(params.text_document.uri)] = SplicedDocument(document)
         path = to_fs_path(params.text_document.uri)
         if path:
             ls.session.index.pin(path)

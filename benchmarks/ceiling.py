@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from backend_ls.analysis import grammar
-from backend_ls.facts import module_facts
+from backend_ls.index import facts_of_text
 
 STAGES = ("parse", "parse_and_facts")
 
@@ -33,11 +33,11 @@ def _share(job: tuple[list[str], bool]) -> int:
     for path in paths:
         text = Path(path).read_bytes().decode("utf-8-sig")
         lines += text.count("\n")
-        tree = grammar().parse(text, error_recovery=True)
         if with_facts:
-            module_facts(tree, path)
-        del tree
-        gc.collect(0)
+            facts_of_text(text, path)  # the index workers' own: parse, facts, the tree collected
+        else:
+            grammar().parse(text, error_recovery=True)
+            gc.collect(0)  # the tree's cycles, as facts_of_text frees them
     return lines
 
 

@@ -196,6 +196,7 @@ def cli_ceiling(root: Path) -> dict:
     ceiling = Path(__file__).with_name("ceiling.py")
     run = subprocess.run([sys.executable, str(ceiling), str(root), "--json"], capture_output=True, text=True)
     if run.returncode != 0:
+        print(f"ceiling.py failed: {run.stderr.strip()}", file=sys.stderr)
         return {}
     return json.loads(run.stdout)
 
